@@ -60,10 +60,12 @@ def spider_names() -> list[str]:
 def crawl(spider: str, overrides: dict[str, str], args: dict[str, str]) -> tuple[Path, dict]:
     feed = OUT / f"{spider}.jsonl"
     stats_file = OUT / f"{spider}.stats.json"
-    cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", str(feed)]
+    feeds = {str(feed): {"format": "jsonlines", "encoding": "utf-8", "overwrite": True}}
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
     for key, value in args.items():
         cmd += ["-a", f"{key}={value}"]
     cmd += [
+        "-s", f"FEEDS={json.dumps(feeds)}",
         "-s", f"HOST_OVERRIDES={json.dumps(overrides)}",
         "-s", f"STATS_DUMP_FILE={stats_file}",
         "-s", "LOG_LEVEL=WARNING",

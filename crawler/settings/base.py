@@ -64,7 +64,9 @@ ITEM_PIPELINES = {
 
 # -- Project settings --------------------------------------------------------
 #: JSON object mapping a real hostname to a local base URL, e.g.
-#: ``{"www.lemonde.fr": "http://127.0.0.1:8081"}``. Empty in production.
+#: ``{"www.lemonde.fr": "http://127.0.0.1:8081"}``. The key ``"*"`` maps every
+#: other non-loopback host (tests point it at a catch-all listener that records
+#: stray requests). Empty in production.
 HOST_OVERRIDES: dict[str, str] = {}
 
 #: Path where the final crawl stats are written as JSON; None disables the dump.

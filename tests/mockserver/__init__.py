@@ -1,0 +1,1 @@
+"""Local HTTP server for the fixture sites under ``tests/fixtures/sites``."""
