@@ -1,0 +1,1 @@
+"""Benchmarks for the crawler. Not part of the installed package."""

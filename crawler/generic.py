@@ -1,0 +1,213 @@
+"""Generic extraction layer: what is read from the page when metadata is silent.
+
+Policy:
+
+* The article *scope* is the ``<article>``/``<main>`` holding the headline
+  ``<h1>`` (an ``<h1>`` in the page header or navigation is ignored); without
+  one it is the headline's grandparent. Bylines, visible dates and captions are
+  looked for inside the scope only, never in the page header, navigation,
+  footer, sidebars or widgets (a theme's "today's date" widget such as tagDiv's
+  ``.td_data_time`` is not the article's date).
+* Body text comes from trafilatura run on a copy of the already parsed tree
+  (fallback extractors on, since ``fast`` mode loses whole bodies on some real
+  pages; comments and tables excluded; precision favoured; ``<h1>`` pruned so
+  the headline never opens the body); our boilerplate rules are applied by the
+  caller.
+* htmldate is the last resort for the publication date and runs on a copy of the
+  tree with header, navigation, footer and widget areas removed
+  (``original_date=True``, ``extensive_search=False``).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from crawler import dates
+
+logger = logging.getLogger(__name__)
+
+#: Class tokens of page chrome: sidebars, widgets, the theme header and its date widget,
+#: related-article blocks and comments.
+_CHROME_CLASS = re.compile(
+    r"^(?:sidebar|(?:\w+[-_])*sidebar|sidebar[-_](?:left|right|primary|secondary|area|widgets?)"
+    r"|widget|widget[-_]area|widget_\w+|td_block_widget|td-header-\S+|td_data_time"
+    r"|site-header|page-header|header-top|top-bar|topbar|menu|main-menu"
+    r"|\S*related\S*|\S*comments?|comment-\S+)$",
+    re.I,
+)
+_CHROME_TAGS = frozenset({"nav", "footer", "aside"})
+_H1 = "//h1[normalize-space()]"
+#: Elements whose text may state the article's date.
+_DATE_NODES = (
+    ".//*[self::time or self::span or self::div or self::p or self::li or self::small]"
+    "[self::time or contains(@class,'date') or contains(@class,'time')"
+    " or contains(@class,'posted') or contains(@class,'publish') or contains(@class,'meta')"
+    " or contains(@class,'byline') or contains(@class,'tarih') or contains(@class,'dateline')]"
+)
+_BYLINE_XPATHS = (
+    ".//a[@rel='author'][normalize-space()]",
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')]",
+    ".//*[contains(@class,'byline') or contains(@class,'author-name')]"
+    "[not(.//*[contains(@class,'byline') or contains(@class,'author-name')])]",
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]",
+)
+_MAX_META_TEXT = 200
+_MAX_CAPTION_TEXT = 400
+
+
+def is_chrome(el: Any) -> bool:
+    """True when ``el`` sits in page chrome: nav, footer, aside, sidebar, widget, page header.
+
+    A ``<header>`` counts only outside ``<article>``/``<main>`` (an article's own
+    header holds its byline and date).
+    """
+    in_content = False
+    chrome_header = False
+    node = el
+    while node is not None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _CHROME_TAGS:
+            return True
+        if tag in ("article", "main"):
+            in_content = True
+        elif tag == "header":
+            chrome_header = True
+        classes = node.get("class") if hasattr(node, "get") else None
+        if classes and any(_CHROME_CLASS.match(token) for token in classes.split()):
+            return True
+        node = node.getparent()
+    return chrome_header and not in_content
+
+
+def _outside_chrome(nodes: Any) -> list[Selector]:
+    return [n for n in nodes if not isinstance(n.root, str) and not is_chrome(n.root)]
+
+
+def headline_h1(sel: Selector) -> Selector | None:
+    """The page's headline ``<h1>`` (not one in the page header or navigation)."""
+    found = _outside_chrome(sel.xpath(_H1))
+    return found[0] if found else None
+
+
+def article_scope(sel: Selector) -> Selector:
+    """The element holding the article: ``<article>``/``<main>`` around the headline."""
+    h1 = headline_h1(sel)
+    if h1 is not None:
+        for axis in ("ancestor::article[1]", "ancestor::main[1]", "../.."):
+            found = h1.xpath(axis)
+            if found:
+                return found[0]
+    for path in ("//article[1]", "//main[1]", "//body"):
+        found = sel.xpath(path)
+        if found:
+            return found[0]
+    return sel
+
+
+def _texts(nodes: Any, limit: int) -> list[str]:
+    out: list[str] = []
+    for node in nodes[:limit]:
+        text = node.xpath("normalize-space(.)").get() or ""
+        if text:
+            out.append(text)
+    return out
+
+
+def byline_texts(scope: Selector) -> list[str]:
+    """Visible byline text inside the article scope (raw, "By ..." prefixes kept)."""
+    for xpath in _BYLINE_XPATHS:
+        nodes = _outside_chrome(scope.xpath(xpath))
+        if nodes:
+            texts = [t for t in _texts(nodes, 5) if len(t) <= _MAX_META_TEXT]
+            if texts:
+                return texts
+    return []
+
+
+def visible_date(scope: Selector, timezone: str) -> str | None:
+    """Publication date stated in the article's header/meta area, or None."""
+    for node in _outside_chrome(scope.xpath(_DATE_NODES)[:40]):
+        stamp = node.attrib.get("datetime")
+        if stamp:
+            parsed = dates.parse_date(stamp, timezone=timezone)
+            if parsed:
+                return parsed
+        text = node.xpath("normalize-space(.)").get() or ""
+        if not text or len(text) > _MAX_META_TEXT:
+            continue
+        found = dates.find_visible_date(text, timezone=timezone)
+        if found:
+            return found
+    return None
+
+
+def _is_chrome_root(el: Any) -> bool:
+    """``el`` itself is a chrome element (its subtree is dropped before htmldate)."""
+    if el.tag in _CHROME_TAGS:
+        return True
+    if el.tag == "header":
+        return not any(a.tag in ("article", "main") for a in el.iterancestors())
+    classes = el.get("class")
+    return bool(classes) and any(_CHROME_CLASS.match(t) for t in classes.split())
+
+
+def captions(scope: Selector) -> list[str]:
+    """Figure captions inside the article scope."""
+    nodes = scope.xpath(".//figcaption | .//*[contains(@class,'caption')]")
+    return [t for t in _texts(nodes, 10) if len(t) <= _MAX_CAPTION_TEXT]
+
+
+def htmldate_published(sel: Selector, url: str) -> str | None:
+    """htmldate's original publication date (``YYYY-MM-DD``) on a de-chromed copy."""
+    root = sel.root
+    if not isinstance(root, HtmlElement):
+        return None
+    tree = copy.deepcopy(root)
+    chrome = [el for el in tree.iter() if isinstance(el.tag, str) and _is_chrome_root(el)]
+    for el in chrome:
+        if el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text
+    from htmldate import find_date  # lazy: heavy import, last resort only
+
+    try:
+        return find_date(tree, url=url or None, original_date=True, extensive_search=False)
+    except Exception:  # htmldate on odd markup; the date stays unknown
+        logger.debug("%s: htmldate failed", url, exc_info=True)
+        return None
+
+
+def trafilatura_paragraphs(sel: Selector, url: str) -> list[str]:
+    """Main-text paragraphs found by trafilatura on a copy of the parsed tree."""
+    root = sel.root
+    if not isinstance(root, HtmlElement):
+        return []
+    from trafilatura import bare_extraction  # lazy: heavy import
+
+    tree = copy.deepcopy(root)
+    # trafilatura's own parser drops comments; on our tree their tail text would be
+    # lost with them (React pages put "<!-- -->" inside paragraphs).
+    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
+    try:
+        doc = bare_extraction(
+            tree,
+            url=url or None,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=False,
+            prune_xpath="//h1",
+        )
+    except Exception:  # trafilatura on odd markup; body stays empty
+        logger.debug("%s: trafilatura failed", url, exc_info=True)
+        return []
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text:
+        return []
+    return [line for line in text.split("\n") if line.strip()]
