@@ -1,0 +1,390 @@
+"""NewsSpider: the one crawl loop that every site file configures with literals.
+
+A site file subclasses :class:`NewsSpider` (or a family base such as
+``crawler.families.wordpress.WordPressSpider``) and sets class attributes only:
+
+========================  =====================================================
+``name``                  spider name (required)
+``allowed_domains``       hosts crawled (subdomains included), e.g. ``["www.x.com"]``
+``path_prefixes``         URL path prefixes crawled, e.g. ``("/en/",)``; empty = all
+``start_urls``            section pages read as listings
+``article_links``         ``LinkExtractor`` kwargs (allow/deny/restrict_css...) for
+                          article links on listing pages
+``listing_links``         ``LinkExtractor`` kwargs for further listing pages
+                          (sections, tags) followed from the start pages; None = off
+``listing_depth``         how many listing hops ``listing_links`` are followed (1)
+``next_page``             CSS selector yielding the next listing page's href,
+                          e.g. ``"a.next::attr(href)"``
+``selectors``             extraction selectors (keys: ``crawler.profile.SELECTOR_KEYS``)
+``body_exclude``          CSS selectors removed from the body container
+``language``/``timezone`` ISO 639-1 code / IANA zone of the outlet
+``source``                ``{"name", "country", "type"}`` outlet metadata
+``sitemaps``              True = from robots.txt ``Sitemap:`` lines; list = these
+                          sitemap URLs (relative ones resolved per start origin); False
+``feeds``                 RSS/Atom feed URLs (relative ones resolved per start origin)
+``js_rendered``           pages need a browser (reserved; not used yet)
+========================  =====================================================
+
+Spider arguments (``-a``): ``max_pages`` (listing pages per section, default
+``ARTICLE_MAX_PAGES``), ``since``/``until`` (``YYYY-MM-DD``, inclusive, in the
+site time zone: items outside are dropped as ``article/dropped/out_of_range``,
+sitemap/feed entries whose known dates fall outside are never fetched; listing
+pages give no dates, so their articles are fetched and judged on extraction),
+``related_depth`` (hops of "Read also" links, default ``ARTICLE_RELATED_DEPTH``)
+and ``start_urls`` (comma list replacing the class's).
+
+Hooks for site code (override, quoting an example URL in a comment):
+:meth:`page_verdict`, :meth:`is_article`, :meth:`postprocess`, :meth:`profile_for`,
+:meth:`is_article_url`, :meth:`in_scope`, :meth:`follow_sitemap`.
+
+Policy: URLs are requested with tracking parameters stripped; hosts outside
+``allowed_domains`` are dropped by Scrapy's offsite middleware, paths outside
+``path_prefixes`` here (``offsite/path_filtered``). An article is emitted once
+per canonical URL. A page is an article when :meth:`is_article` says so
+(default: extraction found a title and a body) and its body has at least
+``ARTICLE_MIN_WORDS`` words; otherwise ``article/dropped/not_article`` or
+``article/dropped/no_body``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from dataclasses import replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+
+from crawler.discovery import DateWindow, parse_feed, parse_sitemap, robots_sitemaps, sitemap_body
+from crawler.extraction import extract_from_response
+from crawler.items import ARTICLE_FIELDS, Article
+from crawler.profile import SiteProfile
+from crawler.settings import base as defaults
+from crawler.urls import is_article_like, strip_tracking
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+__all__ = ["NewsSpider", "parse_int_arg", "split_list_arg"]
+
+
+def parse_int_arg(value: Any, name: str, *, minimum: int = 0) -> int | None:
+    """``-a`` integer argument: None/"" -> None; else int >= minimum or ValueError."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    if number < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {number}")
+    return number
+
+
+def split_list_arg(value: str | Iterable[str] | None) -> list[str]:
+    """``"a, b,,c"`` -> ``["a", "b", "c"]``; lists pass through cleaned."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [item.strip() for item in items if item and item.strip()]
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class NewsSpider(scrapy.Spider):
+    """Base for every news site; see the module docstring for the vocabulary."""
+
+    allowed_domains: list[str] = []
+    path_prefixes: ClassVar[tuple[str, ...]] = ()
+    start_urls: list[str] = []
+    article_links: ClassVar[dict[str, Any]] = {}
+    listing_links: ClassVar[dict[str, Any] | None] = None
+    listing_depth: ClassVar[int] = 1
+    next_page: ClassVar[str | None] = None
+    selectors: ClassVar[dict[str, str]] = {}
+    body_exclude: ClassVar[tuple[str, ...]] = ()
+    language: ClassVar[str | None] = None
+    timezone: ClassVar[str] = "UTC"
+    source: ClassVar[dict[str, Any]] = {}
+    sitemaps: ClassVar[bool | list[str]] = False
+    feeds: ClassVar[list[str]] = []
+    js_rendered: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        *args: Any,
+        max_pages: Any = None,
+        since: Any = None,
+        until: Any = None,
+        related_depth: Any = None,
+        start_urls: str | Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._max_pages_arg = parse_int_arg(max_pages, "max_pages", minimum=1)
+        self._related_depth_arg = parse_int_arg(related_depth, "related_depth")
+        self.window = DateWindow.from_args(since, until, self.timezone)
+        urls = split_list_arg(start_urls)
+        for url in urls:
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise ValueError(f"start_urls: not an http(s) URL: {url!r}")
+        self.start_urls = urls or list(type(self).start_urls)
+        self.max_pages = self._max_pages_arg or defaults.ARTICLE_MAX_PAGES
+        self.related_depth = (
+            defaults.ARTICLE_RELATED_DEPTH
+            if self._related_depth_arg is None
+            else self._related_depth_arg
+        )
+        self.min_words = defaults.ARTICLE_MIN_WORDS
+        self._emitted: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if spider._max_pages_arg is None:
+            spider.max_pages = settings.getint("ARTICLE_MAX_PAGES", spider.max_pages)
+        if spider._related_depth_arg is None:
+            spider.related_depth = settings.getint("ARTICLE_RELATED_DEPTH", spider.related_depth)
+        spider.min_words = settings.getint("ARTICLE_MIN_WORDS", spider.min_words)
+        return spider
+
+    # -- configuration built once --------------------------------------------
+
+    @cached_property
+    def profile(self) -> SiteProfile:
+        """Extraction profile from the class attributes (domains as set on the instance)."""
+        profile = SiteProfile.from_spider(type(self))
+        domains = tuple(self.allowed_domains or ())
+        return profile if domains == profile.domains else replace(profile, domains=domains)
+
+    @cached_property
+    def _article_extractor(self) -> LinkExtractor:
+        return LinkExtractor(**self.article_links)
+
+    @cached_property
+    def _listing_extractor(self) -> LinkExtractor | None:
+        return None if self.listing_links is None else LinkExtractor(**self.listing_links)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(key, count)
+
+    # -- hooks ----------------------------------------------------------------
+
+    def profile_for(self, response: TextResponse) -> SiteProfile:
+        """Profile used to extract ``response``; families pick a theme here."""
+        return self.profile
+
+    def page_verdict(self, response: TextResponse) -> bool | None:
+        """Cheap verdict before extraction: True/False when the markup says whether the
+        page is an article, None when it cannot tell (default). False skips extraction."""
+        return None
+
+    def is_article(self, response: TextResponse, article: Mapping[str, Any]) -> bool:
+        """Whether the page is an article at all (body length is checked after).
+
+        Default: :meth:`page_verdict` when it knows, else extraction found a title
+        and some body text.
+        """
+        verdict = self.page_verdict(response)
+        if verdict is not None:
+            return verdict
+        return bool(article.get("title")) and bool(article.get("body"))
+
+    def postprocess(self, article: dict[str, Any], response: TextResponse) -> dict[str, Any]:
+        """Site fix-ups on the extracted fields, before the item is built."""
+        return article
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether a discovered URL may be an article: ``article_links`` allow/deny
+        and ``crawler.urls.is_article_like`` (no home, section, tag, author pages)."""
+        return self._article_extractor.matches(url) and is_article_like(url)
+
+    def in_scope(self, url: str) -> bool:
+        """Path filter on top of the offsite middleware: ``path_prefixes``."""
+        if not self.path_prefixes:
+            return True
+        path = urlsplit(url).path or "/"
+        return any(path.startswith(prefix) for prefix in self.path_prefixes)
+
+    def follow_sitemap(self, url: str) -> bool:
+        """Whether a child sitemap of a sitemap index is read (default: all)."""
+        return True
+
+    # -- requests -------------------------------------------------------------
+
+    def _origins(self) -> list[str]:
+        origins = [origin_of(url) for url in self.start_urls]
+        if not origins:
+            origins = [f"https://{domain}" for domain in self.allowed_domains]
+        return list(dict.fromkeys(origins))
+
+    def discovery_requests(self, origin: str | None = None) -> Iterator[scrapy.Request]:
+        """Start pages, feeds and sitemaps (for one origin, or all)."""
+        origins = [origin] if origin else self._origins()
+        for url in self.start_urls:
+            if origin is None or origin_of(url) == origin:
+                yield scrapy.Request(url, self.parse_listing, cb_kwargs={"page": 1, "depth": 0})
+        for base in origins:
+            for feed in self.feeds:
+                yield scrapy.Request(urljoin(base + "/", feed), self.parse_feed)
+            if self.sitemaps is True:
+                yield scrapy.Request(base + "/robots.txt", self.parse_sitemap)
+            elif self.sitemaps:
+                for sitemap in self.sitemaps:
+                    yield scrapy.Request(urljoin(base + "/", sitemap), self.parse_sitemap)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.discovery_requests():
+            yield request
+
+    def _scoped(self, url: str) -> str | None:
+        """Tracking-free URL if in scope, else None (counted)."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+        clean = strip_tracking(url)
+        if not self.in_scope(clean):
+            self._inc("offsite/path_filtered")
+            return None
+        return clean
+
+    def article_request(self, url: str, depth: int = 0) -> scrapy.Request | None:
+        """Request for a candidate article, unless out of scope or already emitted."""
+        clean = self._scoped(url)
+        if clean is None or clean in self._emitted:
+            return None
+        return scrapy.Request(clean, self.parse_article, cb_kwargs={"depth": depth})
+
+    def listing_request(self, url: str, page: int, depth: int) -> scrapy.Request | None:
+        clean = self._scoped(url)
+        if clean is None:
+            return None
+        return scrapy.Request(clean, self.parse_listing, cb_kwargs={"page": page, "depth": depth})
+
+    # -- callbacks ------------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Any:
+        return self.parse_listing(response, **kwargs)
+
+    def parse_listing(
+        self, response: Response, page: int = 1, depth: int = 0
+    ) -> Iterator[scrapy.Request]:
+        """Article links, further listings (``listing_links``) and the next page."""
+        if not isinstance(response, TextResponse):
+            return
+        self._inc("listing/pages")
+        seen: set[str] = set()
+        for link in self._article_extractor.extract_links(response):
+            if self.is_article_url(link.url):
+                request = self.article_request(link.url)
+                if request is not None and request.url not in seen:
+                    seen.add(request.url)
+                    yield request
+        if self._listing_extractor is not None and depth < self.listing_depth:
+            for link in self._listing_extractor.extract_links(response):
+                request = self.listing_request(link.url, 1, depth + 1)
+                if request is not None:
+                    yield request
+        if page < self.max_pages:
+            href = self.next_page_url(response)
+            if href:
+                request = self.listing_request(response.urljoin(href), page + 1, depth)
+                if request is not None:
+                    yield request
+
+    def next_page_url(self, response: TextResponse) -> str | None:
+        """href of the next listing page (``next_page`` selector)."""
+        if not self.next_page:
+            return None
+        href = response.css(self.next_page).get()
+        return href.strip() if href and href.strip() else None
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """robots.txt ``Sitemap:`` lines, sitemap indexes (recursively) and urlsets."""
+        if urlsplit(response.url).path == "/robots.txt":
+            for url in robots_sitemaps(response.body, response.url):
+                yield scrapy.Request(url, self.parse_sitemap)
+            return
+        body = sitemap_body(response.body, response.url)
+        kind, entries = parse_sitemap(body) if body else ("", [])
+        if not kind:
+            self.logger.warning("Ignoring invalid sitemap: %s", response.url)
+            return
+        self._inc(f"sitemap/{kind}")
+        for entry in entries:
+            if not self.window.keeps(entry):
+                self._inc("discovery/out_of_range")
+            elif kind == "sitemapindex":
+                if self.follow_sitemap(entry.url):
+                    yield scrapy.Request(entry.url, self.parse_sitemap)
+            elif self.is_article_url(entry.url):
+                request = self.article_request(entry.url)
+                if request is not None:
+                    yield request
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """RSS 2.0 / RSS 1.0 / Atom items -> article requests (dates honour the window)."""
+        entries = parse_feed(response.body, response.url)
+        self._inc("feed/entries", len(entries))
+        for entry in entries:
+            if not self.window.keeps(entry):
+                self._inc("discovery/out_of_range")
+                continue
+            request = self.article_request(entry.url)
+            if request is not None:
+                yield request
+
+    def parse_article(self, response: Response, depth: int = 0) -> Iterator[Any]:
+        """Extract, check, emit the article; follow its related links."""
+        if not isinstance(response, TextResponse):
+            self._inc("article/dropped/not_html")
+            return
+        if self.page_verdict(response) is False:
+            self._inc("article/dropped/not_article")
+            return
+        data = extract_from_response(response, self.profile_for(response), stats=self.crawler.stats)
+        if not self.is_article(response, data):
+            self._inc("article/dropped/not_article")
+            return
+        if int(data.get("word_count") or 0) < self.min_words:
+            self._inc("article/dropped/no_body")
+            return
+        data = self.postprocess(dict(data), response)
+        item = self.emit(data, also=(response.url,))
+        if item is not None:
+            yield item
+            yield from self.related_requests(data.get("related_urls") or (), depth)
+
+    def related_requests(self, urls: Iterable[str], depth: int) -> Iterator[scrapy.Request]:
+        """Requests for "Read also" links while ``depth < related_depth``."""
+        if depth >= self.related_depth:
+            return
+        for url in urls:
+            request = self.article_request(url, depth + 1)
+            if request is not None:
+                self._inc("article/related/followed")
+                yield request
+
+    def emit(self, data: Mapping[str, Any], also: Iterable[str] = ()) -> Article | None:
+        """Build the item once per canonical URL, inside the date window."""
+        url = str(data.get("url") or "")
+        if url in self._emitted:
+            self._inc("article/dropped/duplicate")
+            return None
+        self._emitted.update(strip_tracking(u) for u in (url, *also) if u)
+        if not self.window.contains(data.get("published")):
+            self._inc("article/dropped/out_of_range")
+            return None
+        fields = {key: data[key] for key in ARTICLE_FIELDS if key in data}
+        fields["spider"] = self.name
+        fields["source"] = dict(self.source) or fields.get("source")
+        if not fields.get("language"):
+            fields["language"] = self.language
+        return Article(**fields)

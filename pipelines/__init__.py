@@ -1,0 +1,1 @@
+"""Item pipelines, one purpose per module (validate, enrich, dedup)."""

@@ -1,0 +1,1 @@
+"""Site files: one short module per outlet (class attributes, documented hooks)."""
