@@ -52,7 +52,11 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen[bytes], dict[str, str]
 
 def spider_names() -> list[str]:
     out = subprocess.run(
-        [sys.executable, "-m", "scrapy", "list"], cwd=ROOT, check=True, capture_output=True, text=True
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.split()
 
@@ -82,7 +86,9 @@ def summarise(feed: Path, stats: dict) -> list[str]:
     per_site = Counter(item["site"] for item in items)
     wire = sum(1 for item in items if item.get("wire"))
     errors = stats.get("log_count/ERROR", 0)
-    lines = [f"  {feed.relative_to(ROOT)}: {len(items)} articles, {wire} wire copies, {errors} errors"]
+    lines = [
+        f"  {feed.relative_to(ROOT)}: {len(items)} articles, {wire} wire copies, {errors} errors"
+    ]
     lines += [f"    {site}: {count}" for site, count in sorted(per_site.items())]
     return lines
 

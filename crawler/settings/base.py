@@ -79,6 +79,47 @@ ARTICLE_RELATED_DEPTH = 2
 #: Listing pages followed per section unless ``-a max_pages`` says otherwise.
 ARTICLE_MAX_PAGES = 5
 
+# -- Browser rendering (scrapy-playwright) ----------------------------------
+# Only spiders of the browser family (crawler/families/browser.py) install the
+# Playwright download handler, and only their article pages go through it; every
+# other request, and every other spider, uses the plain HTTP downloader.
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+#: Debian's ``chromium`` package. ``--no-sandbox`` only when running as root: Chromium
+#: refuses to start its sandbox as root, and without the sandbox a compromised renderer
+#: runs with the crawler's rights, so run the crawler as an unprivileged user where
+#: possible (the sandbox then stays on). The other flags keep a headless renderer from
+#: phoning home (component updates, sync, background networking, QUIC to third parties).
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "args": [
+        "--headless",
+        *(["--no-sandbox"] if getattr(os, "geteuid", lambda: -1)() == 0 else []),
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ],
+}
+#: Browser contexts alive at once (each holds cookies, cache and its pages' memory).
+PLAYWRIGHT_MAX_CONTEXTS = 2
+#: Pages open at once in one context.
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+#: Milliseconds allowed for a page's navigation.
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+#: A page may load only from its own host (with HOST_OVERRIDES: the local server it was
+#: loaded from); images, media and fonts are never loaded.
+PLAYWRIGHT_ABORT_REQUEST = "crawler.middlewares.browser.should_abort"
+#: Pages rendered in one context before it is closed and a fresh one started, so memory
+#: stays bounded on long crawls.
+BROWSER_CONTEXT_PAGES = 50
+#: Milliseconds to wait for a spider's ``render_wait`` selector after the page loaded.
+BROWSER_RENDER_TIMEOUT = 15_000
+#: A page with fewer visible words than this outside header, nav, footer and aside, and
+#: with a JS app root (``#__next``, ``#__nuxt``, ...), is a JS shell (see ``browser_escalation``).
+BROWSER_SHELL_MAX_WORDS = 100
+
 #: Agencies recognised in credits; see crawler/wire.py for the rule.
 WIRE_AGENCIES_EXTRA: dict[str, list[str]] = {}
 
