@@ -22,6 +22,8 @@ A site file subclasses :class:`NewsSpider` (or a family base such as
 ``sitemaps``              True = from robots.txt ``Sitemap:`` lines; list = these
                           sitemap URLs (relative ones resolved per start origin); False
 ``feeds``                 RSS/Atom feed URLs (relative ones resolved per start origin)
+``liveblog_urls``         regexes (``re.search`` on the URL) of live-blog pages and
+                          entries, e.g. ``(r"/liveblog_entry/",)``: never fetched
 ``js_rendered``           pages need a browser (reserved; not used yet)
 ========================  =====================================================
 
@@ -35,7 +37,8 @@ and ``start_urls`` (comma list replacing the class's).
 
 Hooks for site code (override, quoting an example URL in a comment):
 :meth:`page_verdict`, :meth:`is_article`, :meth:`postprocess`, :meth:`profile_for`,
-:meth:`is_article_url`, :meth:`in_scope`, :meth:`follow_sitemap`.
+:meth:`is_article_url`, :meth:`in_scope`, :meth:`follow_sitemap`, :meth:`is_liveblog_url`,
+:meth:`is_liveblog_page`.
 
 Policy: URLs are requested with tracking parameters stripped; hosts outside
 ``allowed_domains`` are dropped by Scrapy's offsite middleware, paths outside
@@ -44,10 +47,18 @@ per canonical URL. A page is an article when :meth:`is_article` says so
 (default: extraction found a title and a body) and its body has at least
 ``ARTICLE_MIN_WORDS`` words; otherwise ``article/dropped/not_article`` or
 ``article/dropped/no_body``.
+
+Live blogs are skipped, not emitted: their entries are short dated posts on
+many subjects, and the stories they cover come out as articles of their own.
+A URL matching ``liveblog_urls`` is never requested; a fetched page whose
+main JSON-LD node is a ``LiveBlogPosting`` is dropped before extraction. Both
+count ``article/dropped/liveblog`` (once per URL). Paywalled pages are emitted
+with what is visible and ``partial: true`` (set by extraction).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import cached_property
@@ -61,6 +72,7 @@ from scrapy.linkextractors import LinkExtractor
 from crawler.discovery import DateWindow, parse_feed, parse_sitemap, robots_sitemaps, sitemap_body
 from crawler.extraction import extract_from_response
 from crawler.items import ARTICLE_FIELDS, Article
+from crawler.metadata import node_types, parse_jsonld, pick_article
 from crawler.profile import SiteProfile
 from crawler.settings import base as defaults
 from crawler.urls import is_article_like, strip_tracking
@@ -115,6 +127,7 @@ class NewsSpider(scrapy.Spider):
     source: ClassVar[dict[str, Any]] = {}
     sitemaps: ClassVar[bool | list[str]] = False
     feeds: ClassVar[list[str]] = []
+    liveblog_urls: ClassVar[tuple[str, ...]] = ()
     js_rendered: ClassVar[bool] = False
 
     def __init__(
@@ -144,6 +157,7 @@ class NewsSpider(scrapy.Spider):
         )
         self.min_words = defaults.ARTICLE_MIN_WORDS
         self._emitted: set[str] = set()
+        self._liveblogs: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -172,6 +186,10 @@ class NewsSpider(scrapy.Spider):
     @cached_property
     def _listing_extractor(self) -> LinkExtractor | None:
         return None if self.listing_links is None else LinkExtractor(**self.listing_links)
+
+    @cached_property
+    def _liveblog_patterns(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(pattern) for pattern in self.liveblog_urls)
 
     def _inc(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(key, count)
@@ -218,6 +236,19 @@ class NewsSpider(scrapy.Spider):
         """Whether a child sitemap of a sitemap index is read (default: all)."""
         return True
 
+    def is_liveblog_url(self, url: str) -> bool:
+        """Whether ``url`` matches one of ``liveblog_urls``."""
+        return any(pattern.search(url) for pattern in self._liveblog_patterns)
+
+    def is_liveblog_page(self, response: TextResponse) -> bool:
+        """Whether the page's main JSON-LD node is a ``LiveBlogPosting`` (an article
+        merely mentioning a live blog, e.g. through ``isPartOf``, is not one)."""
+        blocks = response.xpath('//script[@type="application/ld+json"]/text()').getall()
+        if not any("LiveBlogPosting" in block for block in blocks):
+            return False
+        main = pick_article(parse_jsonld(response.selector, response.url).objects)
+        return main is not None and "LiveBlogPosting" in node_types(main)
+
     # -- requests -------------------------------------------------------------
 
     def _origins(self) -> list[str]:
@@ -255,10 +286,20 @@ class NewsSpider(scrapy.Spider):
             return None
         return clean
 
+    def _skip_liveblog(self, url: str) -> None:
+        """Count a live blog once per URL (see module policy)."""
+        if url not in self._liveblogs:
+            self._liveblogs.add(url)
+            self._inc("article/dropped/liveblog")
+
     def article_request(self, url: str, depth: int = 0) -> scrapy.Request | None:
-        """Request for a candidate article, unless out of scope or already emitted."""
+        """Request for a candidate article, unless out of scope, a live blog by URL
+        or already emitted."""
         clean = self._scoped(url)
         if clean is None or clean in self._emitted:
+            return None
+        if self.is_liveblog_url(clean):
+            self._skip_liveblog(clean)
             return None
         return scrapy.Request(clean, self.parse_article, cb_kwargs={"depth": depth})
 
@@ -348,6 +389,9 @@ class NewsSpider(scrapy.Spider):
             return
         if self.page_verdict(response) is False:
             self._inc("article/dropped/not_article")
+            return
+        if self.is_liveblog_page(response):
+            self._skip_liveblog(strip_tracking(response.url))
             return
         data = extract_from_response(response, self.profile_for(response), stats=self.crawler.stats)
         if not self.is_article(response, data):
