@@ -24,7 +24,7 @@ A site file subclasses :class:`NewsSpider` (or a family base such as
 ``feeds``                 RSS/Atom feed URLs (relative ones resolved per start origin)
 ``liveblog_urls``         regexes (``re.search`` on the URL) of live-blog pages and
                           entries, e.g. ``(r"/liveblog_entry/",)``: never fetched
-``js_rendered``           pages need a browser (reserved; not used yet)
+``js_rendered``           article pages need a browser (see ``crawler.families.browser``)
 ========================  =====================================================
 
 Spider arguments (``-a``): ``max_pages`` (listing pages per section, default

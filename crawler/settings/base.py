@@ -84,16 +84,22 @@ ARTICLE_MAX_PAGES = 5
 # Playwright download handler, and only their article pages go through it; every
 # other request, and every other spider, uses the plain HTTP downloader.
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
-#: Debian's ``chromium`` package. ``--no-sandbox`` only when running as root: Chromium
-#: refuses to start its sandbox as root, and without the sandbox a compromised renderer
-#: runs with the crawler's rights, so run the crawler as an unprivileged user where
-#: possible (the sandbox then stays on). The other flags keep a headless renderer from
-#: phoning home (component updates, sync, background networking, QUIC to third parties).
+#: Whether the crawler runs as root (Chromium's sandbox cannot run as root); lowercase,
+#: so Scrapy does not read it as a setting.
+_as_root = getattr(os, "geteuid", lambda: -1)() == 0
+#: Debian's ``chromium`` package. The sandbox stays on (``chromium_sandbox``) unless the
+#: crawler runs as root, where Chromium refuses to start it: ``--no-sandbox`` is then
+#: passed, and a compromised renderer would run with the crawler's rights. Run the crawler
+#: as an unprivileged user where possible (the sandbox needs unprivileged user namespaces;
+#: a host that forbids them must set ``chromium_sandbox`` to False). The other flags keep a
+#: headless renderer from phoning home (component updates, sync, background networking,
+#: QUIC to third parties).
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": "/usr/bin/chromium",
+    "chromium_sandbox": not _as_root,
     "args": [
         "--headless",
-        *(["--no-sandbox"] if getattr(os, "geteuid", lambda: -1)() == 0 else []),
+        *(["--no-sandbox"] if _as_root else []),
         "--disable-gpu",
         "--disable-background-networking",
         "--disable-component-update",
