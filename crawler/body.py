@@ -3,18 +3,25 @@
 Policy: one paragraph per block element (p, h2-h6, li, blockquote, pre, a div of
 inline text); inline elements belong to their block's text and ``<br><br>``
 splits a block. Structural non-content (scripts, figures, asides, forms, share
-and related widgets, ads, comment and author boxes) is skipped, and the caller's
-tree is only read, never changed. Each remaining paragraph is classified; a
-boilerplate paragraph is dropped and counted in ``removed`` by kind:
+and related widgets, ads, comment and author boxes, embedded social posts,
+screen-reader-only text) is skipped, and the caller's tree is only read, never
+changed. Each remaining paragraph is classified (the text rules live in
+:mod:`crawler.boilerplate`); a boilerplate paragraph is dropped and counted in
+``removed`` by kind:
 
 ``read_also`` (its links go to ``related_urls``), ``credit`` (agency credit lines
 and "Reporting by …; Editing by …" trailers, moved to ``credit_lines``), ``reuse``,
-``prompt`` (newsletter/subscribe/share/follow), ``comment_form``, ``author_bio``
-(author boxes by class; a trailing "<Name> is a … blogger" bio after the end of
-the article or after a standalone name line), ``recent_posts`` (a "Recent Posts"
-style heading drops everything after it, counted under ``after_cut``),
-``breadcrumbs``, ``date_widget``, ``advert`` labels, ``paywall`` notices (the body
-is then partial) and ``title`` (h1, or a leading copy of the title).
+``prompt`` (newsletter/subscribe/share/follow/donation prompts and subscription
+notices), ``comment_form``, ``author_bio`` (author boxes by class; a trailing
+"<Name> is a … blogger" bio after the end of the article or after a standalone
+name line), ``byline`` (name lines just above a date line near the top, a desk
+signature such as "XY-Redaktion" closing the article), ``recent_posts`` and
+``tags`` headings (a "Recent Posts" or bare "Tags:" heading drops everything
+after it, counted under ``after_cut``), ``tags`` lines, ``breadcrumbs``,
+``date_widget`` and ``date_line`` (a paragraph that is only a date), ``caption``
+(gallery captions), ``advert`` labels, ``paywall`` notices (the article is then
+partial) and ``title`` (h1, or a leading paragraph repeating the headline, compared
+on letters and digits only).
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ from urllib.parse import urldefrag, urljoin
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from crawler import boilerplate as bp
+from crawler.authors import is_desk_credit
 from crawler.text import clean_text
 from crawler.wire import credit_line_agencies
 
@@ -52,74 +61,20 @@ _SKIP_ATTR = re.compile(
     r"|td-a-rec|jeg_share|wp-block-buttons|crumb|comment-(?:respond|form|list)|commentlist"
     r"|(?:^|\s)respond|recent[-_]?(?:posts|entries)|most-?read|popular|post-tags|tags-links"
     r"|td-post-source|next-prev|post-navigation|nav-links|pagination|td-category|entry-category"
-    r"|cat-links|(?:post|entry|article)-header|" + _AUTHOR_CLASSES,
+    r"|cat-links|(?:post|entry|article)-header|twitter-tweet|instagram-media|tiktok-embed"
+    r"|(?:^|\s)(?:sr-only|visually-hidden|screen-reader-text)(?:\s|$)|" + _AUTHOR_CLASSES,
     re.I,
 )
 _AUTHOR_ATTR = re.compile(_AUTHOR_CLASSES, re.I)
 _COMMENT_ATTR = re.compile(r"comment|(?:^|\s)respond(?:\s|$)", re.I)
 _CRUMB_ATTR = re.compile(r"crumb", re.I)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|clip\s*:\s*rect\(\s*0", re.I
+)
 _BR = "\ue000"
+#: Blocks from the top in which a date line may follow a byline.
+_TOP_BLOCKS = 6
 _BR_SPLIT = re.compile(_BR + r"(?:\s*" + _BR + ")+")
-
-_READ_ALSO = re.compile(
-    r"^\W*(?:read\s+also|read\s+more|also\s+read|see\s+also|more\s+on\s+this|more(?=\s*:)"
-    r"|related(?:\s+(?:links?|coverage|content))?"
-    r"|(?:à|a)\s+lire\s+(?:aussi|également)|lire\s+(?:aussi|également)|voir\s+aussi"
-    r"|[اإ]قر[أا]\s+[أا]يض[اًا]*|شاهد\s+[أا]يض[اًا]*|طالع\s+[أا]يض[اًا]*)\s*(?P<sep>[|:：»>\-–—]|$)?",
-    re.I,
-)
-_CREDIT_TRAILER = re.compile(
-    r"^(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b"
-    r"|^our standards\s*:\s*the thomson reuters trust principles"
-    r"|^(?:sources?\s*:\s*)?(?:news\s+agencies|agencies|(?:staff|with)\s+and\s+agencies)\W*$",
-    re.I,
-)
-#: Short lines dropped where they stand; the group name is the kind.
-_LINE = re.compile(
-    r"^\W*(?:(?P<comment_form>please enter your (?:comment|name here|email address here)"
-    r"|you have entered an incorrect email address|post comment|cancel reply"
-    r"|save my name, email, and website\b)"
-    r"|(?P<reuse>(?:reuse this content|réutiliser ce contenu|republish this article)\W*$)"
-    r"|(?P<advert>(?:advertisement|advertising|sponsored|reklam|publicité|إعلان)\W*$)"
-    r"|(?P<paywall>il vous reste [\d.,]+\s?% de cet article|la suite est réservée aux abonnés"
-    r"|this (?:article|content) is (?:only )?(?:for|available to) subscribers"
-    r"|subscribe to (?:continue|keep) reading|to continue reading|you have reached your"
-    r"(?: free)? article limit)"
-    r"|(?P<prompt>sign\s*up\b|subscribe\b|follow\s+us\b|share\s+(?:this|on)\b|click\s+here\s+to\b"
-    r"|join\s+our\b.{0,40}\b(?:whatsapp|telegram|channel|community)|download\s+(?:our|the)\b"
-    r".{0,30}\bapp\b|get\s+the\s+latest\b|abonnez-vous|inscrivez-vous|suivez-nous|تابعونا"
-    r"|اشترك|تابعوا|already have an account|vous possédez déjà un compte|s[’']inscrire"
-    r"|(?:log|sign)\s*in(?:\s+to\s+.{0,40})?\W*$|(?:share|copy(?:\s+link)?|link\s+copied|email"
-    r"|print|facebook|twitter|whatsapp|telegram|linkedin|reddit|flipboard)\W*$))",
-    re.I,
-)
-_NEWSLETTER = re.compile(r"\bnewsletters?\b|النشرة البريدية", re.I)
-_NEWSLETTER_CUE = re.compile(r"\b(?:sign|subscribe|get|receive|deliver\w*|inbox|our|free)\b", re.I)
-#: Headings after which the rest of the container is not the article.
-_CUT = re.compile(
-    r"^\W*(?:(?P<comment_form>leave a (?:reply|comment)|\d+ (?:comments?|responses?))"
-    r"|(?P<recent_posts>recent\s+posts|related\s+(?:posts|articles|stories|news)"
-    r"|you\s+(?:may|might)\s+also\s+like|more\s+(?:stories|news)|more\s+(?:from|in|on)\s+.{1,40}"
-    r"|latest\s+(?:news|posts|stories)|most\s+(?:read|popular|viewed)|trending(?:\s+now)?"
-    r"|popular\s+posts|top\s+stories|recommended|editor[’']?s\s+picks|sur\s+le\s+même\s+sujet"
-    r"|les\s+plus\s+lus|الأكثر\s+قراءة|الأكثر\s+مشاهدة|مقالات\s+ذات\s+صلة|أخبار\s+ذات\s+صلة))\W*$",
-    re.I,
-)
-_BREADCRUMB_SEP = re.compile(r"^(?:home|accueil|الرئيسية)\s*[>»›/|·•]", re.I)
-_BREADCRUMB_GLUED = re.compile(r"^Home(?=[A-Z])")
-_WEEKDAY = (
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
-    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-    r"|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|الأحد"
-)
-_DATE_WIDGET = re.compile(rf"^(?:{_WEEKDAY})\.?[,،]?\s+(?P<rest>[\w\s,.:/\-–—|@+،]{{3,60}})$", re.I)
-_BIO = re.compile(
-    r"^(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3})\s+is\s+(?:an?|the)\s+.{0,200}?\b(?:"
-    r"writer|blogger|journalist|influencer|author|editor|contributor|reporter|columnist|"
-    r"enthusiast|content\s+creator|freelancer?|marketer|strategist|copywriter)s?\b",
-)
-_NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 
 
 @dataclass
@@ -218,7 +173,7 @@ class _Walker:
     def _rescue_read_also(self, el: HtmlElement) -> None:
         """A skipped "Read also" box (class "related…") still yields its links."""
         text = clean_text(el.text_content())
-        if len(text) <= 600 and _READ_ALSO.match(text):
+        if len(text) <= 600 and bp.READ_ALSO.match(text):
             anchors = el.iter("a")
             _add_urls(self.result, [self._resolve(a.get("href", "")) for a in anchors])
             self.result.count("read_also")
@@ -260,37 +215,31 @@ def _kind(block: _Block, at_top: bool) -> tuple[str, bool]:
     words = len(text.split())
     if block.title:
         return "title", False
-    if at_top and _date_widget(text):
-        return "date_widget", False
-    if words <= 40 and (_BREADCRUMB_SEP.match(text) or (at_top and _BREADCRUMB_GLUED.match(text))):
-        return "breadcrumbs", False
-    read_also = _READ_ALSO.match(text)
+    kind = bp.text_kind(text, at_top=at_top)
+    if kind:
+        return kind, False
+    read_also = bp.READ_ALSO.match(text)
     if read_also and (read_also.group("sep") is not None or _only_links(block, read_also.end())):
         return "read_also", False
-    if credit_line_agencies(text) or (words <= 60 and _CREDIT_TRAILER.match(text)):
+    if credit_line_agencies(text) or (words <= 60 and bp.CREDIT_TRAILER.match(text)):
         return "credit", False
-    line = _LINE.match(text) if words <= 30 else None
-    if line and line.lastgroup:
-        return line.lastgroup, False
-    if words <= 20 and _NEWSLETTER.search(text) and _NEWSLETTER_CUE.search(text):
-        return "prompt", False
-    cut = _CUT.match(text) if words <= 8 else None
+    kind = bp.line_kind(text)
+    if kind:
+        return kind, False
+    cut = bp.CUT.match(text) if words <= 8 else None
     if cut and cut.lastgroup:
         return cut.lastgroup, True
     return "", False
 
 
-def _date_widget(text: str) -> bool:
-    match = _DATE_WIDGET.match(text)
-    if not match:
-        return False
-    rest = match.group("rest")
-    words = re.findall(r"[^\W\d_]+", rest)
-    return bool(re.search(r"\d{4}|\d{1,2}[:h.]\d{2}", rest)) and len(words) <= 4
-
-
 def _same(a: str, b: str) -> bool:
     return a.casefold().strip(" .:") == b.casefold().strip(" .:")
+
+
+def _is_title(text: str, title: str | None) -> bool:
+    """The paragraph repeats the headline (quotes, dashes, case and spacing aside)."""
+    key = bp.title_key(text)
+    return bool(title) and bool(key) and key == bp.title_key(title or "")
 
 
 def _classify(blocks: Sequence[_Block], result: BodyResult, title: str | None) -> None:
@@ -301,7 +250,7 @@ def _classify(blocks: Sequence[_Block], result: BodyResult, title: str | None) -
     for index, block in enumerate(blocks):
         at_top = not kept
         if at_top and (
-            (title and _same(block.text, title))
+            _is_title(block.text, title)
             or (last_crumb and last_crumb.endswith(block.text) and len(block.text) > 15)
         ):
             result.count("title")
@@ -318,6 +267,8 @@ def _classify(blocks: Sequence[_Block], result: BodyResult, title: str | None) -
             break
         if kind:
             result.count(kind)
+            if kind in ("date_line", "date_widget") and index < _TOP_BLOCKS:
+                _drop_byline_lines(kept, result)
             if kind == "read_also":
                 _add_urls(result, (url for url, _ in block.links))
             elif kind == "credit":
@@ -325,8 +276,25 @@ def _classify(blocks: Sequence[_Block], result: BodyResult, title: str | None) -
             ended = ended or (kind in {"credit", "reuse"} and bool(kept))
             continue
         kept.append((block, ended))
+    _drop_trailing_signature(kept, result)
     _drop_trailing_bio(kept, result)
     result.paragraphs = [block.text for block, _ in kept]
+
+
+def _drop_byline_lines(kept: list[tuple[_Block, bool]], result: BodyResult) -> None:
+    """Near the top, name lines just above a date line are the byline, not the article."""
+    for _ in range(2):
+        if not kept or not bp.name_like(kept[-1][0].text):
+            return
+        kept.pop()
+        result.count("byline")
+
+
+def _drop_trailing_signature(kept: list[tuple[_Block, bool]], result: BodyResult) -> None:
+    """A desk signature closing the article ("XY-Redaktion", "News Desk") is not body."""
+    while kept and len(kept[-1][0].text.split()) <= 4 and is_desk_credit(kept[-1][0].text):
+        kept.pop()
+        result.count("byline")
 
 
 def _drop_trailing_bio(kept: list[tuple[_Block, bool]], result: BodyResult) -> None:
@@ -340,11 +308,11 @@ def _drop_trailing_bio(kept: list[tuple[_Block, bool]], result: BodyResult) -> N
     while kept:
         block, after_end = kept[-1]
         text = block.text
-        bio = _BIO.match(text)
+        bio = bp.BIO.match(text)
         before = kept[-2][0].text if len(kept) > 1 else ""
         if bio and (after_end or _same(before, bio.group("name"))):
             names.add(bio.group("name").casefold())
-        elif _NAME_LINE.match(text) and (
+        elif bp.NAME_LINE.match(text) and (
             text.casefold() in names or (after_end and _same(before, text))
         ):
             names.add(text.casefold())

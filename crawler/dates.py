@@ -5,10 +5,12 @@ Policy:
 - ISO 8601 and RFC 2822 strings take a fast path that never touches dateparser.
 - Visible meta text ("Posted on Friday, September 13, 2024 - 10:05 am",
   "Le 13 septembre 2024 à 10h05", "الجمعة 13 أيلول 2024") is read by our own
-  patterns: day-month-year, month-day-year and numeric dates, English, French and
-  Arabic month names (Levantine, Egyptian/Gulf and Maghreb forms), Arabic-Indic
-  and Persian digits, an optional time (``10:05 am``, ``10h05``, ``10:05 م``) and
-  offset (``GMT+3``, ``+0200``, ``UTC``). Ambiguous numeric dates are day-first.
+  patterns: day-month-year, month-day-year and numeric dates, English, French,
+  Turkish, German and Arabic month names (Levantine, Egyptian/Gulf and Maghreb
+  forms), Arabic-Indic and Persian digits, an optional time (``10:05 am``,
+  ``10h05``, ``10:05 م``) and offset (``GMT+3``, ``+0200``, ``UTC``, the zone
+  abbreviations of :data:`_ZONE_ABBR`; ambiguous ones such as AST and AMT are
+  ignored, even in RFC 2822 strings). Ambiguous numeric dates are day-first.
 - Other free text goes to dateparser (en, fr, ar), which must find a day, a month
   and a year in it.
 - Relative expressions ("Updated 2 hours ago", "il y a 2 heures", "منذ ساعتين")
@@ -41,32 +43,42 @@ _LANGUAGES = ["en", "fr", "ar"]
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "،": ",", "ـ": None})
-_HARAKAT = re.compile("[\u064b-\u0652\u0670]")
+_HARAKAT = re.compile("[\u064b-\u0652\u0670\u0307]")  # and the dot of a folded "İ"
 
 _MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "janvier", "janv", "يناير", "كانون الثاني", "جانفي"),
-    2: ("february", "feb", "février", "fevrier", "févr", "fevr", "fév", "fev", "فبراير", "شباط"),
-    3: ("march", "mar", "mars", "مارس", "آذار"),
-    4: ("april", "apr", "avril", "avr", "أبريل", "إبريل", "نيسان", "أفريل"),
-    5: ("may", "mai", "مايو", "أيار", "ماي"),
-    6: ("june", "jun", "juin", "يونيو", "يونيه", "حزيران", "جوان"),
-    7: ("july", "jul", "juillet", "juil", "يوليو", "يوليه", "تموز", "جويلية", "يوليوز"),
-    8: ("august", "aug", "août", "aout", "أغسطس", "آب", "أوت", "غشت"),
-    9: ("september", "sep", "sept", "septembre", "سبتمبر", "أيلول", "شتنبر"),
-    10: ("october", "oct", "octobre", "أكتوبر", "تشرين الأول", "تشرين أول"),
-    11: ("november", "nov", "novembre", "نوفمبر", "تشرين الثاني", "تشرين ثاني", "نونبر"),
-    12: ("december", "dec", "décembre", "decembre", "déc", "ديسمبر", "كانون الأول", "دجنبر"),
-}
-#: Zone abbreviations with one unambiguous offset (hours); others are ignored.
+    1: ("january", "jan", "janvier", "janv", "يناير", "كانون الثاني", "جانفي", "ocak", "januar",
+        "jänner"),
+    2: ("february", "feb", "février", "fevrier", "févr", "fevr", "fév", "fev", "فبراير", "شباط",
+        "şubat", "februar"),
+    3: ("march", "mar", "mars", "مارس", "آذار", "mart", "märz", "maerz"),
+    4: ("april", "apr", "avril", "avr", "أبريل", "إبريل", "نيسان", "أفريل", "nisan"),
+    5: ("may", "mai", "مايو", "أيار", "ماي", "mayıs"),
+    6: ("june", "jun", "juin", "يونيو", "يونيه", "حزيران", "جوان", "haziran", "juni"),
+    7: ("july", "jul", "juillet", "juil", "يوليو", "يوليه", "تموز", "جويلية", "يوليوز", "temmuz",
+        "juli"),
+    8: ("august", "aug", "août", "aout", "أغسطس", "آب", "أوت", "غشت", "ağustos"),
+    9: ("september", "sep", "sept", "septembre", "سبتمبر", "أيلول", "شتنبر", "eylül"),
+    10: ("october", "oct", "octobre", "أكتوبر", "تشرين الأول", "تشرين أول", "ekim", "oktober",
+         "okt"),
+    11: ("november", "nov", "novembre", "نوفمبر", "تشرين الثاني", "تشرين ثاني", "نونبر", "kasım"),
+    12: ("december", "dec", "décembre", "decembre", "déc", "ديسمبر", "كانون الأول", "دجنبر",
+         "aralık", "dezember", "dez"),
+}  # fmt: skip
+#: Zone abbreviations with one offset in news datelines (hours). Ambiguous ones are
+#: left out on purpose and leave the time in the site timezone: AST (Arabia +03:00
+#: or Atlantic -04:00), AMT (Armenia +04:00 or Amazon -04:00), IST (Israel, India
+#: or Irish), CST, SST. Regional ones: IRST (Iran +03:30), IDT (Israel summer
+#: +03:00), TRT (Turkey +03:00), GST (Gulf +04:00), MSK (Moscow +03:00).
 _ZONE_ABBR = {
     "gmt": 0, "utc": 0, "ut": 0, "z": 0, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3,
-    "msk": 3, "gst": 4, "est": -5, "edt": -4, "pst": -8, "pdt": -7,
+    "msk": 3, "gst": 4, "est": -5, "edt": -4, "pst": -8, "pdt": -7, "irst": 3.5, "idt": 3,
+    "trt": 3,
 }  # fmt: skip
 
 
 def _fold(text: str) -> str:
     """Lower-case, unify alef forms, drop tatweel and harakat (for matching only)."""
-    return _HARAKAT.sub("", text.translate(_ARABIC_FOLD)).casefold()
+    return _HARAKAT.sub("", text.translate(_ARABIC_FOLD).casefold())
 
 
 _MONTH_INDEX = {_fold(name): num for num, names in _MONTHS.items() for name in names}
@@ -103,6 +115,7 @@ _RFC2822 = re.compile(
     r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:\s+(?:[+-]\d{4}|[A-Z]{1,5}))?"
 )
+_ZONE_NAME = re.compile(r"\s+([A-Za-z]{1,5})$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d{2}(?!\d)")
 _LABEL = re.compile(
     r"^(?:(?:last\s+)?(?:updated|posted|published|modified)(?:\s+on)?|mis\s+à\s+jour|publié|"
@@ -124,11 +137,21 @@ def parse_date(
         if _ISO.fullmatch(text):
             return _finish(datetime.fromisoformat(text.replace(",", ".")), timezone)
         if _RFC2822.fullmatch(text):
-            return _finish(parsedate_to_datetime(text), timezone)
+            return _finish(_rfc2822(text), timezone)
         return _from_text(text, timezone, now, max_free_text=200)
     except Exception:  # never raise on bad input; the caller moves to the next layer
         logger.debug("unparseable date %r", value, exc_info=True)
         return None
+
+
+def _rfc2822(text: str) -> datetime:
+    """RFC 2822 with our zone table: a named zone not in it (AST…) leaves the time naive."""
+    zone = _ZONE_NAME.search(text)
+    if zone is None:
+        return parsedate_to_datetime(text)
+    moment = parsedate_to_datetime(text[: zone.start()])
+    hours = _ZONE_ABBR.get(zone.group(1).lower())
+    return moment if hours is None else moment.replace(tzinfo=dt_timezone(timedelta(hours=hours)))
 
 
 def find_visible_date(text: str, *, timezone: str, now: datetime | None = None) -> str | None:
@@ -140,6 +163,57 @@ def find_visible_date(text: str, *, timezone: str, now: datetime | None = None) 
     except Exception:  # never raise on bad input
         logger.debug("no date in %r", text, exc_info=True)
         return None
+
+
+_WEEKDAYS = frozenset(
+    _fold(day)
+    for day in str.split(
+        "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur"
+        " thurs fri sat sun lundi mardi mercredi jeudi vendredi samedi dimanche pazartesi salı"
+        " çarşamba perşembe cuma cumartesi pazar montag dienstag mittwoch donnerstag freitag"
+        " samstag sonntag الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد"
+    )
+)
+#: Label words a date line may carry ("Date created :", "Published on", "Güncelleme").
+_DATE_LINE_WORDS = _WEEKDAYS | frozenset(
+    _fold(word)
+    for word in str.split(
+        "date created published updated posted modified issued last on at le à a et the de"
+        " publié mis jour modifié créé yayınlanma yayın tarihi tarih güncelleme güncellenme son"
+        " veröffentlicht aktualisiert am um uhr stand time gmt utc نشر تحديث آخر تاريخ في"
+        " الساعة بتاريخ"
+    )
+)
+_DATE_LINE_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_CLOCK = re.compile(r"(?<!\d)[0-2]?\d[:h.][0-5]\d(?::[0-5]\d)?(?!\d)")
+
+
+def is_date_line(text: str) -> bool:
+    """True when ``text`` is only a date, with its time, zone, weekday and label words.
+
+    "Thursday, 13 June 2024 11:28", "10.11.2025 17:59", "Date created : 2015-05-12",
+    "November 20, 2019 - 11:28 AMT", "20 Nisan 2026 • Güncelleme: 20 Nisan 2026".
+    A sentence that contains a date ("On 13 June 2024 the talks ended") is not.
+    """
+    if not text or len(text) > 120:
+        return False
+    folded = _fold(clean_text(text).translate(_DIGITS))
+    keep = [True] * len(folded)
+    found = False
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(folded):
+            found = True
+            time = _TIME_AFTER.match(folded, match.end())
+            end = time.end() if time else match.end()
+            keep[match.start() : end] = [False] * (end - match.start())
+    if not found:
+        return False
+    rest = _CLOCK.sub(" ", "".join(c if k else " " for c, k in zip(folded, keep, strict=True)))
+    zones = {z.casefold() for z in re.findall(r"(?<![^\W\d])[A-Z]{2,5}(?![^\W\d])", text)}
+    return all(
+        token in _DATE_LINE_WORDS or token in zones or token in _ZONE_ABBR
+        for token in _DATE_LINE_TOKEN.findall(rest)
+    )
 
 
 def _from_text(text: str, timezone: str, now: datetime | None, *, max_free_text: int) -> str | None:
@@ -217,7 +291,7 @@ def _offset(zone: str | None) -> timedelta | None:
         return None
     zone = re.sub(r"\s+", "", zone)
     if zone in _ZONE_ABBR:
-        return timedelta(hours=_ZONE_ABBR[zone])
+        return timedelta(hours=_ZONE_ABBR[zone])  # fractional hours: IRST
     m = re.fullmatch(r"(?:gmt|utc|ut)?([+-])(\d{1,2}):?(\d{2})?", zone)
     if m is None:
         return None

@@ -17,6 +17,10 @@ winning layer is recorded in ``provenance``. Layer order:
   else trafilatura through :func:`crawler.body.clean_paragraph_texts`, else
   JSON-LD ``articleBody``.
 
+``partial`` is true when JSON-LD/microdata or a paywall container says the
+article is not free, or when the body held a paywall notice ("Il vous reste
+75 % de cet article à lire").
+
 The page is parsed once (a Scrapy response's tree is reused); trafilatura runs
 only when the site gives no body, htmldate only when no other layer dates the
 page. The layers themselves live in :mod:`crawler.layers`, :mod:`crawler.metadata`
@@ -155,7 +159,7 @@ def _assemble(page: Page, spider: str | None) -> dict[str, Any]:
         "wire_evidence": wire.evidence,
         "related_urls": page.related_urls(body.related_urls, canonical),
         "word_count": word_count(text),
-        "partial": page.partial,
+        "partial": page.partial or bool(body.removed.get("paywall")),
         "crawled_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "provenance": dict(provenance),
     }

@@ -8,11 +8,14 @@ Policy:
   looked for inside the scope only, never in the page header, navigation,
   footer, sidebars or widgets (a theme's "today's date" widget such as tagDiv's
   ``.td_data_time`` is not the article's date).
-* Body text comes from trafilatura run on a copy of the already parsed tree
-  (fallback extractors on, since ``fast`` mode loses whole bodies on some real
-  pages; comments and tables excluded; precision favoured; ``<h1>`` pruned so
-  the headline never opens the body); our boilerplate rules are applied by the
-  caller.
+* Body text comes from trafilatura run on a copy of the already parsed tree,
+  first in ``fast`` mode, then again with its fallback extractors when the fast
+  result is short (under 1000 characters or half the article's paragraph text:
+  fast mode loses whole bodies on some real pages); comments and tables
+  excluded; precision favoured; ``<h1>`` pruned so the headline never opens
+  the body, and so are embedded social posts and screen-reader-only spans); our
+  boilerplate rules are applied by the caller.
+* A standfirst is recognised by how the page shows it (:func:`standfirst_element`).
 * htmldate is the last resort for the publication date and runs on a copy of the
   tree with header, navigation, footer and widget areas removed
   (``original_date=True``, ``extensive_search=False``).
@@ -30,6 +33,7 @@ from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler import dates
+from crawler.boilerplate import title_key
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,13 @@ _BYLINE_XPATHS = (
     "[not(.//*[contains(@class,'byline') or contains(@class,'author-name')])]",
     ".//*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]",
 )
+#: Removed from trafilatura's copy of the tree besides the headline: embedded social
+#: posts and text hidden for screen readers only.
+_EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed")
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:sr-only|visually-hidden|screen-reader-text)(?:\s|$)")
+_CLIPPED = re.compile(r"clip\s*:\s*rect\(\s*0")
+#: Below this many characters, trafilatura's fast mode result is checked with its fallbacks.
+_MIN_FAST_CHARS = 1000
 _MAX_META_TEXT = 200
 _MAX_CAPTION_TEXT = 400
 
@@ -164,6 +175,68 @@ def captions(scope: Selector) -> list[str]:
     return [t for t in _texts(nodes, 10) if len(t) <= _MAX_CAPTION_TEXT]
 
 
+_STANDFIRST_CLASS = re.compile(
+    r"(?:^|[-_\s])(?:lead|chapo|chapeau|standfirst|summary|spot|description|desc|intro|excerpt"
+    r"|dek|deck|sapo|subtitle|sub-?title|subheadline|sub-?head)(?:$|[-_\sA-Z])"
+)
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_NOT_SHOWN = frozenset({"script", "style", "noscript", "title", "textarea", "template"})
+_LONGEST_WORDS = 3
+
+
+def standfirst_element(sel: Selector, text: str) -> Any | None:
+    """The element showing ``text`` (a paragraph) as a standfirst, or None.
+
+    A standfirst is set apart from the article's paragraphs: a heading (h2-h6),
+    an inline ``<span>``, a ``<p>`` that is wholly bold, or an element showing
+    only this text whose class names it ("chapo", "standfirst", "lead", "spot",
+    "description"…). A plain ``<p>`` like the paragraphs after it is not.
+    """
+    key = title_key(text)
+    words = sorted({w for w in text.split() if w.isalnum()}, key=len, reverse=True)
+    if not key or not words or not hasattr(sel.root, "xpath"):
+        return None
+    limit = 2 * len(text) + 200
+    for word in words[:_LONGEST_WORDS]:
+        for node in sel.root.xpath("//body//text()[contains(., $w)]", w=word):
+            el = _block_showing(node.getparent(), key, limit)
+            if el is None:
+                continue
+            chain = [el]  # from the innermost to the outermost element showing just this text
+            for parent in el.iterancestors():
+                if len(parent.text_content()) > limit or title_key(parent.text_content()) != key:
+                    break
+                chain.append(parent)
+            return chain[-1] if _set_apart(chain) else None
+    return None
+
+
+def _block_showing(el: Any, key: str, limit: int) -> Any | None:
+    """The first element from ``el`` up whose text is as long as ``key``, if it is ``key``."""
+    if el is None or el.tag in _NOT_SHOWN:
+        return None
+    while el is not None:
+        content = el.text_content()
+        if len(content) > limit:
+            return None
+        found = title_key(content)
+        if len(found) >= len(key):
+            return el if found == key else None
+        el = el.getparent()
+    return None
+
+
+def _set_apart(chain: list[Any]) -> bool:
+    outer = chain[-1]
+    if outer.tag == "span" or any(el.tag in _HEADINGS for el in chain):
+        return True
+    for el in chain:
+        bold = el.tag == "p" and len(el) == 1 and el[0].tag in ("strong", "b")
+        if bold and not (el.text or "").strip() and not (el[0].tail or "").strip():
+            return True
+    return any(_STANDFIRST_CLASS.search(el.get("class") or "") for el in chain)
+
+
 def htmldate_published(sel: Selector, url: str) -> str | None:
     """htmldate's original publication date (``YYYY-MM-DD``) on a de-chromed copy."""
     root = sel.root
@@ -183,31 +256,64 @@ def htmldate_published(sel: Selector, url: str) -> str | None:
         return None
 
 
-def trafilatura_paragraphs(sel: Selector, url: str) -> list[str]:
-    """Main-text paragraphs found by trafilatura on a copy of the parsed tree."""
+def trafilatura_paragraphs(sel: Selector, url: str, *, scope: Selector | None = None) -> list[str]:
+    """Main-text paragraphs found by trafilatura on a copy of the parsed tree.
+
+    trafilatura runs in its fast mode first; when that finds less than
+    :data:`_MIN_FAST_CHARS` characters, or less than half the paragraph text of
+    the article ``scope``, it runs again with its fallback extractors.
+    """
     root = sel.root
     if not isinstance(root, HtmlElement):
         return []
+    text = _trafilatura_text(root, url, fast=True)
+    if len(text) < _MIN_FAST_CHARS or len(text) < _paragraph_chars(scope) / 2:
+        text = _trafilatura_text(root, url, fast=False) or text
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _paragraph_chars(scope: Selector | None) -> int:
+    root = scope.root if scope is not None else None
+    if not isinstance(root, HtmlElement):
+        return 0
+    return sum(len(" ".join(p.text_content().split())) for p in root.iter("p"))
+
+
+def _trafilatura_text(root: HtmlElement, url: str, *, fast: bool) -> str:
     from trafilatura import bare_extraction  # lazy: heavy import
 
     tree = copy.deepcopy(root)
     # trafilatura's own parser drops comments; on our tree their tail text would be
     # lost with them (React pages put "<!-- -->" inside paragraphs).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
+    for el in _pruned(tree):
+        if el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text
     try:
         doc = bare_extraction(
             tree,
             url=url or None,
+            fast=fast,
             favor_precision=True,
             include_comments=False,
             include_tables=False,
             with_metadata=False,
-            prune_xpath="//h1",
         )
     except Exception:  # trafilatura on odd markup; body stays empty
         logger.debug("%s: trafilatura failed", url, exc_info=True)
-        return []
-    text = getattr(doc, "text", None) if doc is not None else None
-    if not text:
-        return []
-    return [line for line in text.split("\n") if line.strip()]
+        return ""
+    return (getattr(doc, "text", None) if doc is not None else None) or ""
+
+
+def _pruned(tree: HtmlElement) -> list[HtmlElement]:
+    """The headline, embedded social posts and screen-reader-only spans (tag-filtered walk)."""
+    found: list[HtmlElement] = []
+    for el in tree.iter("h1", "blockquote", "span"):
+        if el.tag == "h1":
+            found.append(el)
+        elif el.tag == "blockquote":
+            if _EMBED_CLASS.search(el.get("class") or ""):
+                found.append(el)
+        elif _HIDDEN_CLASS.search(el.get("class") or "") or _CLIPPED.search(el.get("style") or ""):
+            found.append(el)
+    return found

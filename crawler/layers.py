@@ -6,6 +6,11 @@ htmldate), at most once. The ``*_candidates`` methods yield ``(layer, value)``
 pairs in the order :mod:`crawler.extraction` tries them; a value may be a
 zero-argument callable for layers that are costly (htmldate) so they run only
 when every earlier layer failed. Values are raw; the loader cleans them.
+
+The body layer also drops a leading paragraph that repeats the summary when the
+page shows it as a standfirst (see :func:`crawler.generic.standfirst_element`)
+and, for bodies not found by the site's selector, paragraphs that repeat a figure
+caption of the article; both are counted in ``removed`` ("summary", "caption").
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from parsel import Selector
 
 from crawler import body as body_mod
 from crawler import generic, metadata, urls
+from crawler.boilerplate import title_key
 from crawler.profile import SiteProfile
 from crawler.text import clean_text
 
@@ -61,6 +67,7 @@ class Page:
         self.url = url
         self.profile = profile
         self.stats = stats
+        self._site: dict[str, list[str]] = {}
 
     # -- layers ---------------------------------------------------------------
 
@@ -99,15 +106,16 @@ class Page:
         return clean_text(node.xpath("string(.)").get() or "") or None
 
     def site(self, key: str) -> list[str]:
-        """Values of the profile's selector for ``key``: strings, or element text."""
+        """Values of the profile's selector for ``key``: strings, or element text (cached)."""
+        if key in self._site:
+            return self._site[key]
         css = self.profile.selectors.get(key)
-        if not css:
-            return []
         out: list[str] = []
-        for found in self.sel.css(css):
+        for found in self.sel.css(css) if css else ():
             value = found.root if isinstance(found.root, str) else found.xpath("string(.)").get()
             if value and value.strip():
                 out.append(value.strip())
+        self._site[key] = out
         return out
 
     def og(self, key: str) -> list[str]:
@@ -212,6 +220,13 @@ class Page:
 
     def body(self, title: str | None) -> tuple[str | None, body_mod.BodyResult]:
         """(layer, BodyResult) of the first layer that yields paragraphs."""
+        layer, result = self._body(title)
+        if layer != "site":  # a site's body selector and body_exclude already leave captions out
+            self._drop_captions(result)
+        self._drop_standfirst(result)
+        return layer, result
+
+    def _body(self, title: str | None) -> tuple[str | None, body_mod.BodyResult]:
         css = self.profile.selectors.get("body")
         if css:
             nodes = [s.root for s in self.sel.css(css) if not isinstance(s.root, str)]
@@ -223,7 +238,7 @@ class Page:
                     count(self.stats, "extraction/body/site")
                     return "site", result
             count(self.stats, "extraction/fallback/body")
-        paragraphs = generic.trafilatura_paragraphs(self.sel, self.url)
+        paragraphs = generic.trafilatura_paragraphs(self.sel, self.url, scope=self.scope)
         result = body_mod.clean_paragraph_texts(paragraphs, title=title)
         if result.paragraphs:
             count(self.stats, "extraction/body/generic")
@@ -237,6 +252,41 @@ class Page:
                 return "jsonld", result
         count(self.stats, "extraction/body/none")
         return None, result
+
+    def _drop_captions(self, result: body_mod.BodyResult) -> None:
+        """Paragraphs that repeat a figure caption of the article are not body."""
+        captions = {title_key(text) for text in self.captions}
+        captions.discard("")
+        if not captions or len(result.paragraphs) < 2:
+            return
+        kept = [p for p in result.paragraphs if title_key(p) not in captions]
+        if kept and len(kept) < len(result.paragraphs):
+            result.count("caption", len(result.paragraphs) - len(kept))
+            result.paragraphs = kept
+
+    @cached_property
+    def captions(self) -> list[str]:
+        """Figure captions inside the article scope."""
+        return generic.captions(self.scope)
+
+    def _drop_standfirst(self, result: body_mod.BodyResult) -> None:
+        """A leading paragraph repeating the summary, shown as a standfirst, is not body."""
+        if len(result.paragraphs) < 2:
+            return
+        first = result.paragraphs[0]
+        summary = self._summary_text()
+        if not summary or not _repeats(first, summary):
+            return
+        if generic.standfirst_element(self.sel, first) is not None:
+            result.paragraphs.pop(0)
+            result.count("summary")
+
+    def _summary_text(self) -> str | None:
+        for _, value in self.summary_candidates():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item.strip():
+                    return clean_text(item)
+        return None
 
     def _scope_related_urls(self) -> list[str]:
         """The "Read also" links of the article element, for bodies the generic layer found."""
@@ -287,6 +337,13 @@ class Page:
             if urls.registrable_domain(absolute) == site:
                 out.setdefault(absolute, None)
         return list(out)
+
+
+def _repeats(paragraph: str, summary: str) -> bool:
+    """The paragraph and the summary are the same text, or one is most of the other."""
+    a, b = title_key(paragraph), title_key(summary)
+    short, long_ = sorted((a, b), key=len)
+    return bool(short) and long_.startswith(short) and len(short) >= 0.6 * len(long_)
 
 
 def _wordy(value: str, minimum: int = 4) -> bool:

@@ -6,7 +6,10 @@ page *credits* it for the copy:
 - a byline naming it ("AFP", "By Reuters Staff", "Le Monde with AFP",
   "Jane Doe, Reuters");
 - a dateline in the first paragraphs ("BAGHDAD (AFP) —", "Beirut (Reuters) -",
-  "ANKARA (AA) -", "بغداد (أ ف ب) -");
+  "ANKARA (AA) -", "بغداد (أ ف ب) -"), the place optionally followed by a
+  country, region or date ("GAZA CITY, Gaza Strip (AP) —", "TEL AVIV, Israel
+  (Reuters) -", "KATHMANDU, April 25 (Reuters) -") or a state abbreviation
+  ("LA CROSSE, Wis. (AP) —", "WASHINGTON, D.C. (AP) —");
 - a credit line ("The world with AFP", "with AFP", "— AFP", "© 2024 AFP",
   "© Agence France-Presse", "(Reuters)", "AP contributed to this report"),
   or a parenthesised agency closing the last paragraph ("… (AFP)");
@@ -201,6 +204,9 @@ _DATELINE = re.compile(
     r"^\s*(?P<place>[^()\n]{0,80}?)\s*(?P<lead>[-–—:|])?\s*\((?P<ag>[^()\n]{1,60})\)"
     r"\s*(?P<trail>[-–—:|])?"
 )
+#: "LA CROSSE, Wis.", "WASHINGTON, D.C.", "ST. PAUL, Minn.": a capitalised place
+#: closed by a state or region abbreviation, the one dateline place that ends in ".".
+_ABBREVIATED_PLACE = re.compile(r"^(?P<city>[^,]+),\s*(?:[A-Z][a-z]{1,4}|(?:[A-Z]\.){1,2}[A-Z])\.$")
 _TRAILING_PAREN = re.compile(r"[(\[]\s*(?P<ag>[^()\[\]\n]{1,60})\s*[)\]]\W*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
 
@@ -214,17 +220,24 @@ def dateline_agencies(paragraph: str) -> tuple[list[str], int]:
     if not agencies:
         return [], 0
     place = match.group("place").strip(" ,")
+    abbreviated = _ABBREVIATED_PLACE.match(place)
+    if abbreviated and all(w[:1].isupper() for w in abbreviated.group("city").split()):
+        place = abbreviated.group("city")  # "LA CROSSE, Wis." reads as "LA CROSSE"
     if (
         len(place.split()) > 5
         or place.endswith((".", "!", "?", "؟"))
         or not paragraph[match.end() :].strip()
     ):
         return [], 0
-    caps_place = bool(place) and place.upper() == place and any(c.isalpha() for c in place)
+    caps_place = _upper(place)
     arabic_place = bool(re.search(r"[\u0600-\u06ff]", place))
     if not (match.group("lead") or match.group("trail") or caps_place or arabic_place):
         return [], 0
     return agencies, match.end()
+
+
+def _upper(text: str) -> bool:
+    return bool(text) and text.upper() == text and any(c.isalpha() for c in text)
 
 
 def _alias_pattern(alias: str) -> str:

@@ -3,8 +3,11 @@
 Every score is a float in [0, 1]; ``None`` means "no ground truth, skip".
 
 - Title: exact match after normalisation (Unicode NFC, zero-width characters
-  removed, all whitespace collapsed to one space, curly/angle quotes mapped to
-  ``"`` and ``'``, the space inside French guillemets dropped). Case is kept.
+  removed, every quotation mark removed — straight, curly, low-9, primes,
+  guillemets (with the spaces inside them), CJK corner brackets, fullwidth and
+  ornamental quotes — then all whitespace collapsed to one space). Outlets'
+  og:title and headline often differ only in decorative quotes. Case and dashes
+  are kept.
 - Published: correct to the day. When both values carry a UTC offset, the
   extracted value is converted to the truth's offset first; otherwise (a naive
   or date-only value on either side) the date parts are compared as written.
@@ -34,10 +37,13 @@ from typing import Any
 from crawler.wire import match_agency
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_QUOTES = str.maketrans(
-    {c: '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02"}
-    | {c: "'" for c in "\u2018\u2019\u201a\u201b\u2039\u203a\u2032`\u00b4"}
+#: Quotation marks removed from titles (both sides, both tools).
+QUOTE_CHARS = (
+    "\"'`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u2035\u2036"
+    "\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f\u301d\u301e\u301f\uff02\uff07"
+    "\u275b\u275c\u275d\u275e\u2e42"
 )
+_QUOTES = dict.fromkeys(map(ord, QUOTE_CHARS), None)
 _WS = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -98,11 +104,12 @@ def normalise_text(value: str) -> str:
 
 
 def normalise_title(value: str) -> str:
-    """:func:`normalise_text` plus quote normalisation (see module docstring)."""
+    """:func:`normalise_text` with every quotation mark removed (see module docstring);
+    the spaces French typography puts inside guillemets go with them."""
     text = normalise_text(value)
     text = re.sub(r"([\u00ab\u2039])\s+", r"\1", text)
     text = re.sub(r"\s+([\u00bb\u203a])", r"\1", text)
-    return text.translate(_QUOTES)
+    return normalise_text(text.translate(_QUOTES))
 
 
 def title_score(extracted: str | None, truth: str) -> float:

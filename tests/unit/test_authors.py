@@ -81,6 +81,50 @@ def test_desks_and_non_names_are_dropped(value: str) -> None:
     assert split_authors(value) == ([], [])
 
 
+@pytest.mark.parametrize(
+    ("value", "agencies"),
+    [
+        ("NEWS WIRES", []),
+        ("Wires and News Agencies", []),
+        ("Agencies", []),
+        ("FRANCE 24", []),
+        ("France 24 with AFP", ["AFP"]),
+        ("The Daily Meridian and news agencies", []),
+        ("levant news", []),
+        ("Harbour News", []),
+        ("Meridian News Desk", []),
+        ("XY-Redaktion", []),
+        ("Redaktion XY", []),
+        ("La Rédaction", []),
+        ("News 24", []),
+        ("dailymeridian.com.tr", []),
+        ("Reuters Bureau", ["Reuters"]),
+    ],
+)
+def test_desk_words_and_accounts_are_not_persons(value: str, agencies: list[str]) -> None:
+    assert split_authors(value, exclude=["The Daily Meridian"]) == ([], agencies)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Amy Newsome", "Staff Sergeant Jane Doe", "Desk Karim Haddad", "J.Smith"],
+)
+def test_desk_words_inside_names_and_look_alikes_are_kept(value: str) -> None:
+    assert split_authors(value) == ([value], [])
+
+
+def test_outlet_exclusion_ignores_case_accents_and_the() -> None:
+    assert split_authors(
+        ["MERIDİAN GÜNLÜK", "Daily Meridian"], exclude=["Meridian Günlük", "The Daily Meridian"]
+    ) == ([], [])
+
+
+@pytest.mark.parametrize("value", ["Beirut - AFP", "PARIS (AFP)", "Erbil | Reuters"])
+def test_one_word_place_beside_an_agency_is_not_a_person(value: str) -> None:
+    assert split_authors(value)[0] == []
+    assert split_authors(["Jane Doe", value])[0] == ["Jane Doe"]
+
+
 def test_single_token_names_that_are_not_desks_are_kept() -> None:
     assert split_authors("Fulan") == (["Fulan"], [])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.extraction import scoring
@@ -138,10 +140,29 @@ def test_date_score_rejects_bad_truth() -> None:
 
 
 def test_title_normalisation_whitespace_nfc_quotes() -> None:
-    assert scoring.normalise_title("  Gaza:\u00a0the  \u201ctruce\u201d\n") == 'Gaza: the "truce"'
-    assert scoring.normalise_title("l\u2019arm\u0065\u0301e") == "l'armée"
-    assert scoring.normalise_title("la «\u00a0gravité\u202f»") == 'la "gravité"'
+    assert scoring.normalise_title("  Gaza:\u00a0the  \u201ctruce\u201d\n") == "Gaza: the truce"
+    assert scoring.normalise_title("l\u2019arm\u0065\u0301e") == "larmée"
+    assert scoring.normalise_title("la «\u00a0gravité\u202f»") == "la gravité"
     assert scoring.normalise_title("zero\u200bwidth") == "zerowidth"
+    assert scoring.normalise_title("\u300c港口\u300dの計画") == "港口の計画"
+    assert scoring.normalise_title("\uff02Port\uff02 \u201eplan\u201c") == "Port plan"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "Ministers back the port plan",
+        '"Ministers" back the port plan',
+        "\u201cMinisters\u201d back the port plan",
+        "«\u00a0Ministers\u00a0» back the port plan",
+        "\u2018Ministers\u2019 back the port plan",
+        "\u201eMinisters\u201c back the \u2039port\u203a plan",
+        "\u275dMinisters\u275e back the port plan",
+    ],
+)
+def test_title_quotes_are_ignored_on_both_sides(variant: str) -> None:
+    assert scoring.title_score(variant, "Ministers back the port plan") == 1.0
+    assert scoring.title_score("Ministers back the port plan", variant) == 1.0
 
 
 def test_title_score() -> None:
@@ -200,3 +221,13 @@ def test_fixture_body_paragraphs_forms() -> None:
     assert scoring.fixture_body_checks(body, {"body_paragraphs": ["Two. Three."]}) == {
         "paragraphs": False
     }
+
+
+def test_bench_scores_every_tool_through_the_same_title_normalisation(tmp_path: Path) -> None:
+    from bench.extraction.__main__ import Page, score_page
+
+    truth = {"title": "«\u00a0Port\u00a0» plan", "published": None, "authors": None, "body": None}
+    page = Page("p", "real", "https://example.org/a", "example.org", tmp_path / "p.html", truth)
+    for output in ({"title": '"Port" plan'}, {"title": "Port plan"}, {"title": "“Port” plan"}):
+        assert score_page(page, output)["title"] == 1.0
+    assert score_page(page, {"title": "Port plan - Example"})["title"] == 0.0

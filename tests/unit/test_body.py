@@ -304,6 +304,7 @@ CREDITS = [
     "Reporting by Jane Roe in Baghdad; Editing by John Poe",
     "Additional reporting by Sam Lee; Writing by Ann Wu; Editing by Tim Fox",
     "(أ ف ب)",
+    "Doe reported from Cairo. Writers Sam Lee in Amman and Ann Wu contributed to this report.",
 ]
 
 
@@ -525,3 +526,166 @@ def test_seed_document() -> None:
     assert wire.evidence[0] == {
         "agency": "AFP", "kind": "credit", "text": "The world with AFP", "strength": "credit"
     }  # fmt: skip
+
+
+# -- Paywall notices, subscription and donation prompts ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Il vous reste 62 % de cet article à lire. La suite est réservée aux abonnés.",
+        "Il vous reste 8% de cet article à lire.",
+        "You have 62% of this article left to read. The rest is for subscribers only.",
+        "The rest of this article is reserved for subscribers.",
+    ],
+)
+def test_paywall_notices_are_counted(line: str) -> None:
+    result = clean_paragraph_texts([P1, line])
+    assert result.paragraphs == [P1]
+    assert result.removed == {"paywall": 1}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Harbour Ajansı sitesinde yayımlanan haberler özetlenmiştir. Abonelik için lütfen "
+        "iletişime geçiniz.",
+        "Haberlerin tamamı için hemen abone olun.",
+        "Stories on this site are shortened. For subscriptions, please contact our sales team.",
+        "To subscribe, please contact the circulation desk.",
+        "Subscribe now and get the full story every morning.",
+        "Did you like this article? Then please support us with a donation.",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns bitte mit einer Spende.",
+        "Get the Harbour Daily morning edition by email and never miss a story Free Sign Up",
+        "Follow Harbour Daily on WhatsApp and Telegram for the latest news.",
+    ],
+)
+def test_subscription_and_donation_notices_are_prompts(line: str) -> None:
+    result = clean_paragraph_texts([P1, line])
+    assert result.paragraphs == [P1]
+    assert result.removed == {"prompt": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subscribers to the state channel lost access after the strike.",
+        "The company said users who subscribe to the service will pay more from March.",
+        "Officials asked residents to support us with patience, the mayor joked.",
+        "Turkish regulators said the platform must let users cancel subscriptions online.",
+    ],
+)
+def test_subscription_sentences_in_the_story_stay(text: str) -> None:
+    assert clean_paragraph_texts([P1, text]).paragraphs == [P1, text]
+
+
+# -- Tags, date lines, bylines, captions, signatures ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tags: Iraq, Iran, Drones",
+        "Etiketler: Ankara, Savunma, Dışişleri",
+        "Keywords: Lebanon; UNIFIL; ceasefire talks",
+        "Mots-clés : Liban, Israël",
+    ],
+)
+def test_tag_lines_are_dropped(line: str) -> None:
+    result = clean_paragraph_texts([P1, line])
+    assert result.paragraphs == [P1]
+    assert result.removed == {"tags": 1}
+
+
+def test_tag_label_cuts_the_tag_list_after_it() -> None:
+    result = clean_paragraph_texts([P1, P2, "- Etiketler :", "- Ankara", "- Savunma"])
+    assert result.paragraphs == [P1, P2]
+    assert result.removed == {"tags": 1, "after_cut": 2}
+
+
+def test_sentence_about_tags_stays() -> None:
+    text = "Tags: the police said graffiti tags appeared overnight on three walls of the market."
+    assert clean_paragraph_texts([P1, text]).paragraphs == [P1, text]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Date created : 2024-06-13",
+        "Published on: 13/06/2024 - 11:28",
+        "Thursday, 13 June 2024 11:28",
+        "13.06.2024 11:28",
+        "June 13, 2024 - 11:28 AMT",
+    ],
+)
+def test_date_lines_are_not_body(line: str) -> None:
+    result = clean_paragraph_texts([line, P1, P2])
+    assert result.paragraphs == [P1, P2]
+    assert set(result.removed) <= {"date_line", "date_widget"}
+    assert clean_paragraph_texts([P1, line]).paragraphs == [P1]
+
+
+def test_byline_name_above_a_top_date_line_is_dropped() -> None:
+    result = clean_paragraph_texts(
+        ["Leyla Demir Aksoy", "13 Haziran 2024 • Güncelleme: 13 Haziran 2024", "Ankara", P1]
+    )
+    assert result.paragraphs == ["Ankara", P1]
+    assert result.removed == {"byline": 1, "date_line": 1}
+
+
+def test_name_like_subheading_without_a_date_line_stays() -> None:
+    texts = [P1, "Border Crossing Reopens", P2]
+    assert clean_paragraph_texts(texts).paragraphs == texts
+
+
+def test_gallery_caption_with_counter_is_dropped() -> None:
+    line = "[2/5] Smoke rises over the port after the strike, June 13, 2024. Photo agency"
+    result = clean_paragraph_texts([P1, line, P2])
+    assert result.paragraphs == [P1, P2]
+    assert result.removed == {"caption": 1}
+
+
+@pytest.mark.parametrize("line", ["XY-Redaktion", "Harbour News Desk", "SOURCE: Harbour News"])
+def test_desk_signature_closing_the_article_is_dropped(line: str) -> None:
+    result = clean_paragraph_texts([P1, P2, line])
+    assert result.paragraphs == [P1, P2]
+    assert result.removed == {"byline": 1}
+
+
+def test_person_name_closing_the_article_is_kept() -> None:
+    assert clean_paragraph_texts([P1, "Karim Haddad"]).paragraphs == [P1, "Karim Haddad"]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "“Attack on a diplomatic centre”",
+        "«Attack on a diplomatic centre»",
+        "ATTACK ON A DIPLOMATIC CENTRE",
+        "Attack on a diplomatic centre.",
+    ],
+)
+def test_leading_heading_repeating_the_title_is_dropped(heading: str) -> None:
+    result = clean_paragraph_texts([heading, P1], title='"Attack on a diplomatic centre"')
+    assert result.paragraphs == [P1]
+    assert result.removed == {"title": 1}
+
+
+def test_embedded_posts_and_screen_reader_text_are_skipped() -> None:
+    result = _body(
+        f"<p>{P1}</p>"
+        "<blockquote class='twitter-tweet'><p>A post by someone.</p>— Someone (@someone)"
+        "</blockquote>"
+        "<p>The <a href='/r'>report<span style='clip:rect(0 0 0 0);position:absolute'>"
+        ", opens new tab</span></a> was published.</p>"
+        "<p>Next <span class='visually-hidden'>(hidden label)</span>line.</p>"
+    )
+    assert result.paragraphs == [P1, "The report was published.", "Next line."]
+
+
+@pytest.mark.parametrize("line", ["___", "* * *", "—"])
+def test_separator_lines_are_dropped(line: str) -> None:
+    result = clean_paragraph_texts([P1, line, P2])
+    assert result.paragraphs == [P1, P2]
+    assert result.removed == {"separator": 1}

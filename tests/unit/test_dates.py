@@ -130,6 +130,78 @@ def test_english_meta_text(value: str, tz: str, expected: str) -> None:
     assert parse_date(value, timezone=tz) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("13 September 2024 10:05 IRST", "2024-09-13T10:05:00+03:30"),
+        ("September 13, 2024 - 10:05 IDT", "2024-09-13T10:05:00+03:00"),
+        ("13 Eylül 2024 10:05 TRT", "2024-09-13T10:05:00+03:00"),
+        ("Fri, 13 Sep 2024 10:05:00 IRST", "2024-09-13T10:05:00+03:30"),
+        ("Fri, 13 Sep 2024 10:05:00 EDT", "2024-09-13T10:05:00-04:00"),
+    ],
+)
+def test_regional_zone_abbreviations(value: str, expected: str) -> None:
+    assert parse_date(value, timezone="UTC") == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "September 13, 2024 - 10:05 AMT",
+        "13 September 2024 10:05 AST",
+        "Fri, 13 Sep 2024 10:05:00 AST",
+        "13 September 2024 10:05 IST",
+    ],
+)
+def test_ambiguous_zone_abbreviations_fall_back_to_site_timezone(value: str) -> None:
+    assert parse_date(value, timezone="Asia/Yerevan") == "2024-09-13T10:05:00+04:00"
+    assert parse_date(value, timezone="Asia/Riyadh") == "2024-09-13T10:05:00+03:00"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Cumartesi, 5 Nisan 2025 14:05", "2025-04-05T14:05:00+03:00"),
+        ("NİSAN 5, 2025", "2025-04-05T00:00:00+03:00"),
+        ("3. März 2024, 09:15 Uhr", "2024-03-03T09:15:00+03:00"),
+        ("12 Aralık 2023", "2023-12-12T00:00:00+03:00"),
+    ],
+)
+def test_turkish_and_german_month_names(value: str, expected: str) -> None:
+    assert parse_date(value, timezone="Europe/Istanbul") == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Thursday, 13 June 2024 11:28",
+        "13.06.2024 11:28",
+        "Date created : 2024-06-13",
+        "Published on: 13/06/2024 - 11:28",
+        "June 13, 2024 - 11:28 AMT",
+        "13 Haziran 2024 • Güncelleme: 14 Haziran 2024",
+        "Publié le 13 juin 2024 à 11h28, modifié le 13 juin 2024 à 12h00",
+        "الخميس 13 يونيو 2024",
+    ],
+)
+def test_date_lines(value: str) -> None:
+    assert dates.is_date_line(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "On 13 June 2024 the talks ended without a deal.",
+        "In 2024 the ministry opened two new offices.",
+        "13.06.2024 11:28 Ankara",
+        "Thursday was calm.",
+        "",
+    ],
+)
+def test_sentences_with_dates_are_not_date_lines(value: str) -> None:
+    assert not dates.is_date_line(value)
+
+
 def test_header_date_widget_text_parses() -> None:
     # The header widget shows the day the page was rendered; keeping it out of
     # `published` is the extraction layer's job, parsing it is ours.

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from parsel import Selector
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
-from crawler import profiles
+from crawler import generic, profiles
 from crawler.extraction import extract_article, extract_from_response
 from crawler.items import ARTICLE_FIELDS
 from crawler.profile import GENERIC, SiteProfile
@@ -398,6 +399,95 @@ def test_generic_fallback_on_a_page_without_metadata() -> None:
 )
 def test_partial_flag(head: str, body: str, partial: bool) -> None:
     assert extract(page(head, body))["partial"] is partial
+
+
+def test_paywall_notice_in_the_body_makes_the_item_partial() -> None:
+    notice = "Il vous reste 62 % de cet article à lire. La suite est réservée aux abonnés."
+    item = extract(page(body=BODY + f"<p>{notice}</p>"))
+    assert item["partial"] is True
+    assert "Il vous reste" not in item["body"]
+
+
+STANDFIRST = (
+    "Residents of the border town say they were given no warning before the convoy was hit "
+    "and the only road out was closed."
+)
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        f"<h2>{STANDFIRST}</h2>",
+        f'<p class="article__chapo">{STANDFIRST}</p>',
+        f"<p><strong>{STANDFIRST}</strong></p>",
+        f'<div class="intro"><span class="text-lg">{STANDFIRST}</span></div>',
+    ],
+)
+def test_standfirst_repeating_the_summary_is_not_body(shown: str) -> None:
+    item = extract(page(og("og:description", STANDFIRST), shown + BODY))
+    assert item["summary"] == STANDFIRST
+    assert item["body"].startswith("Paragraph 1 of the story")
+
+
+def test_first_paragraph_that_doubles_as_the_description_stays() -> None:
+    first = f"<p>{STANDFIRST}</p>"
+    item = extract(page(og("og:description", STANDFIRST), first + BODY))
+    assert item["body"].startswith(STANDFIRST)
+
+
+def test_paragraph_repeating_a_figure_caption_is_not_body() -> None:
+    caption = "Smoke rises over the crossing after the convoy was hit on Thursday night."
+    figure = (
+        '<div class="wp-caption"><img src="/a.jpg" alt="">'
+        f'<div class="wp-caption-text">{caption}</div></div>'
+    )
+    item = extract(page(body=BODY + figure + f"<p>{caption}</p>" + BODY))
+    assert caption not in item["body"]
+    assert item["body"].count("Paragraph 1 of the story") == 2
+
+
+def test_heading_repeating_the_title_with_other_quotes_is_not_body() -> None:
+    head = og("og:title", "Militia denies “role” in attack")
+    item = extract(page(head, '<h2>Militia denies "role" in attack</h2>' + BODY))
+    assert item["title"] == "Militia denies “role” in attack"
+    assert item["body"].startswith("Paragraph 1 of the story")
+
+
+def test_trafilatura_fast_mode_is_rechecked_with_fallbacks_when_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[bool] = []
+    long_text = "A full paragraph of the story. " * 40
+
+    def fake(root: object, url: str, *, fast: bool) -> str:
+        calls.append(fast)
+        return "Too short." if fast else long_text
+
+    monkeypatch.setattr(generic, "_trafilatura_text", fake)
+    sel = Selector(text=page())
+    assert generic.trafilatura_paragraphs(sel, ARTICLE_URL) == [long_text]
+    assert calls == [True, False]
+
+    calls.clear()
+    monkeypatch.setattr(generic, "_trafilatura_text", lambda root, url, *, fast: long_text)
+    assert generic.trafilatura_paragraphs(sel, ARTICLE_URL) == [long_text]
+
+
+def test_trafilatura_fast_mode_is_rechecked_when_it_misses_the_scope_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[bool] = []
+    medium = "Some text of the story. " * 50  # 1200 characters
+
+    def fake(root: object, url: str, *, fast: bool) -> str:
+        calls.append(fast)
+        return medium
+
+    monkeypatch.setattr(generic, "_trafilatura_text", fake)
+    scope_text = "".join(f"<p>{'Scope paragraph text here. ' * 20}</p>" for _ in range(10))
+    sel = Selector(text=page(body=scope_text))
+    generic.trafilatura_paragraphs(sel, ARTICLE_URL, scope=generic.article_scope(sel))
+    assert calls == [True, False]
 
 
 # -- inputs and stats -----------------------------------------------------------

@@ -80,6 +80,12 @@ def test_byline_credits(byline: str, agencies: list[str]) -> None:
         ("ANKARA (AA) - The ministry said.", "Anadolu"),
         ("بغداد (أ ف ب) - قالت السفارة", "AFP"),
         ("دمشق - (رويترز) قال مسؤول", "Reuters"),
+        ("LA CROSSE, Wis. (AP) — The mayor opened the new bridge.", "AP"),
+        ("WASHINGTON, D.C. (AP) — The committee met behind closed doors.", "AP"),
+        ("ST. PAUL, Minn. (AP) — Snow closed the schools.", "AP"),
+        ("GAZA CITY, Gaza Strip (AP) — Families queued for water.", "AP"),
+        ("TEL AVIV, Israel (Reuters) - Sirens sounded across the city.", "Reuters"),
+        ("RAMALLAH, West Bank (AFP) - Shops stayed shut.", "AFP"),
     ],
 )
 def test_dateline_credits(paragraph: str, agency: str) -> None:
@@ -94,6 +100,8 @@ def test_dateline_credits(paragraph: str, agency: str) -> None:
         "Students of Advanced Placement (AP) exams were told to wait.",
         "The army (IDF) said it hit the site.",
         "Officials (AFP sources say) met in secret on Monday and talked for hours.",
+        "The talks ended in Paris, France. (AP) was not there.",
+        "He said, Mr. (AP) was wrong.",
     ],
 )
 def test_parentheses_in_running_text_are_not_datelines(paragraph: str) -> None:
