@@ -64,7 +64,7 @@ OUTLET_NAMES = (
 DESK_WORDS = frozenset(
     {
         "news", "wires", "wire", "agencies", "desk", "staff", "editorial", "editors",
-        "redaction", "rédaction", "redaktion", "team", "newsroom", "bureau",
+        "redaction", "rédaction", "redaktion", "team", "newsroom", "newsdesk", "bureau",
     }
 )  # fmt: skip
 #: A last word that marks a desk credit ("Al Jazeera Staff", "Reuters staff").

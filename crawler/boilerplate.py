@@ -40,6 +40,7 @@ CREDIT_TRAILER = re.compile(
     r"^(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b"
     r"|^our standards\s*:\s*the thomson reuters trust principles"
     r"|^(?:sources?\s*:\s*)?(?:news\s+agencies|agencies|(?:staff|with)\s+and\s+agencies)\W*$"
+    r"|^sources?\s*:\s*[\w'’.&-]+(?:\s+[\w'’.&-]+){0,6}\W*$"
     r"|^.*\bcontributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\W*$",
     re.I,
 )
@@ -78,7 +79,8 @@ NOTICE = re.compile(
     r"|vous\s+avez\s+aimé\s+cet\s+article|unterstützen\s+sie\s+uns|soutenez[- ]nous"
     r"|support\s+(?:us|our\s+(?:work|journalism|reporting))\s+(?:with\s+a\s+(?:donation"
     r"|contribution|subscription)|by\s+(?:donating|subscribing|becoming))"
-    r"|mit\s+einer\s+spende|make\s+a\s+donation)",
+    r"|mit\s+einer\s+spende|make\s+a\s+donation"
+    r"|to\s+republish\s+(?:this|the)\s+(?:article|story|piece))",
     re.I,
 )
 NOTICE_WORDS = 60

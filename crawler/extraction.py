@@ -84,20 +84,40 @@ def extract_from_response(
     return _assemble(page, spider=profile.name)
 
 
+_SITE = frozenset({"site"})
+
+
+def _modified(published: str | None, modified: str | None) -> str | None:
+    """``modified`` unless it is the publication instant: pages that were never
+    updated often repeat datePublished as dateModified, which says nothing."""
+    if not modified or not published:
+        return modified
+    same = datetime.fromisoformat(modified) == datetime.fromisoformat(published)
+    return None if same else modified
+
+
 def _take(
     loader: ArticleLoader,
     provenance: dict[str, str],
     field: str,
     candidates: Iterable[Candidate],
+    *,
+    settle: frozenset[str] = frozenset(),
 ) -> None:
-    """Feed layers in order until one value survives the input processors."""
+    """Feed layers in order until one value survives the input processors.
+
+    A layer in ``settle`` that matched something ends the search even when
+    nothing survived: a site's byline selector that holds only a desk or an
+    agency ("Naharnet Newsdesk", "Beirut - AFP") means "no person", and later
+    layers must not read a dateline or location as a name.
+    """
     for layer, value in candidates:
         if callable(value):
             value = value()
         if value is None or value == "" or value == []:
             continue
         loader.add_value(field, value)
-        if loader.get_collected_values(field):
+        if loader.get_collected_values(field) or layer in settle:
             provenance[field] = layer
             return
 
@@ -115,7 +135,7 @@ def _assemble(page: Page, spider: str | None) -> dict[str, Any]:
     _take(loader, provenance, "section", page.section_candidates())
     _take(loader, provenance, "tags", page.tag_candidates())
     author_layers = list(page.author_candidates())
-    _take(loader, provenance, "authors", author_layers)
+    _take(loader, provenance, "authors", author_layers, settle=_SITE)
     _take(loader, provenance, "published", page.date_candidates("published"))
     _take(loader, provenance, "modified", page.date_candidates("modified"))
     _take(loader, provenance, "language", page.language_candidates())
@@ -150,7 +170,7 @@ def _assemble(page: Page, spider: str | None) -> dict[str, Any]:
         "body": text,
         "authors": list(item.get("authors") or []),
         "published": item.get("published"),
-        "modified": item.get("modified"),
+        "modified": _modified(item.get("published"), item.get("modified")),
         "language": item.get("language"),
         "section": item.get("section"),
         "tags": list(item.get("tags") or []),

@@ -39,6 +39,24 @@ Candidate = tuple[str, Any]
 _PAYWALL_XPATH = "//*[contains(@class,'paywall') or contains(@class,'subscriber-only')]/@class"
 _PAYWALL_CLASSES = frozenset({"paywall", "subscriber-only"})
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:•·]\s+")
+#: Marker between a visible publication date and its update date
+#: ("02.10.2024 - Update : 03.10.2024", "Mis à jour le …", "آخر تحديث …").
+_UPDATE_MARK = re.compile(
+    r"[\s|\-–—,(]*\b(?:last\s+)?(?:updated?|modified|mis\s+à\s+jour|modifié"
+    r"|güncelleme|aktualisiert)\b|آخر\s+تحديث|تم\s+التحديث",
+    re.I,
+)
+
+
+def split_update(text: str, key: str) -> str | None:
+    """The part of a visible date line that dates ``key``: ``published`` is what
+    comes before an update marker, ``modified`` what follows it (None without one)."""
+    mark = _UPDATE_MARK.search(text)
+    if key == "modified":
+        return (text[mark.end() :].lstrip(" :：-–—") or None) if mark else None
+    return text[: mark.start()] if mark and mark.start() > 0 else text
+
+
 #: Cheap pre-check for "Read also" lines (the body module decides what they are).
 _READ_ALSO_HINT = re.compile(
     r"read\s+(?:also|more)|also\s+read|see\s+also|related|lire\s+(?:aussi|également)"
@@ -200,7 +218,8 @@ class Page:
         yield from self._structured(key)
         yield "opengraph", self.og(key)[:1]
         yield "meta", self.tag(key)[:1]
-        yield "site", self.site(key)[:1]
+        dated = (split_update(text, key) for text in self.site(key)[:1])
+        yield "site", [text for text in dated if text]
         if key == "published":
             yield "visible", lambda: generic.visible_date(self.scope, self.profile.timezone)
             yield "generic", self._htmldate

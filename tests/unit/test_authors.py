@@ -93,6 +93,7 @@ def test_desks_and_non_names_are_dropped(value: str) -> None:
         ("levant news", []),
         ("Harbour News", []),
         ("Meridian News Desk", []),
+        ("by Meridian Newsdesk", []),
         ("XY-Redaktion", []),
         ("Redaktion XY", []),
         ("La Rédaction", []),

@@ -646,7 +646,7 @@ def test_gallery_caption_with_counter_is_dropped() -> None:
     assert result.removed == {"caption": 1}
 
 
-@pytest.mark.parametrize("line", ["XY-Redaktion", "Harbour News Desk", "SOURCE: Harbour News"])
+@pytest.mark.parametrize("line", ["XY-Redaktion", "Harbour News Desk"])
 def test_desk_signature_closing_the_article_is_dropped(line: str) -> None:
     result = clean_paragraph_texts([P1, P2, line])
     assert result.paragraphs == [P1, P2]
@@ -689,3 +689,20 @@ def test_separator_lines_are_dropped(line: str) -> None:
     result = clean_paragraph_texts([P1, line, P2])
     assert result.paragraphs == [P1, P2]
     assert result.removed == {"separator": 1}
+
+
+def test_short_source_line_is_a_credit_not_body() -> None:
+    result = clean_paragraph_texts(
+        [
+            "Rockets struck the base overnight, officials said.",
+            "Source: Al Jazeera and news agencies",
+        ]
+    )
+    assert result.paragraphs == ["Rockets struck the base overnight, officials said."]
+    assert result.credit_lines == ["Source: Al Jazeera and news agencies"]
+
+
+def test_republishing_notice_is_removed() -> None:
+    text = "To republish this article, please contact our syndication desk."
+    result = clean_paragraph_texts(["The talks resumed on Monday in Cairo.", text])
+    assert result.paragraphs == ["The talks resumed on Monday in Cairo."]

@@ -627,3 +627,40 @@ def test_real_page_sanity(row: dict | None) -> None:
         f"({item['provenance'].get('published')}) words={item['word_count']} "
         f"authors={item['authors']} wire={item['wire']}"
     )
+
+
+def test_site_byline_holding_only_a_desk_and_place_gives_no_person() -> None:
+    """A matched site byline settles authors: later layers must not read the
+    location next to the desk credit as a person."""
+    profile = SiteProfile(
+        name="desk", domains=("example.com",), selectors={"authors": ".byline .name"}
+    )
+    html = page(
+        meta("author", "Baghdad"),
+        '<div class="byline"><span class="name">Meridian Newsdesk</span>'
+        '<span class="place">Baghdad</span></div>' + BODY,
+    )
+    out = extract(html, profile=profile)
+    assert out["authors"] == []
+    assert out["provenance"]["authors"] == "site"
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "modified"),
+    [
+        ("02.10.2024 - Update : 03.10.2024", "02.10.2024", "03.10.2024"),
+        ("02.10.2024", "02.10.2024", None),
+        (
+            "Le 2 octobre 2024, mis à jour le 3 octobre 2024",
+            "Le 2 octobre 2024",
+            "le 3 octobre 2024",
+        ),
+    ],
+)
+def test_visible_date_line_splits_publication_and_update(
+    text: str, published: str, modified: str | None
+) -> None:
+    from crawler.layers import split_update
+
+    assert split_update(text, "published").strip(" ,") == published
+    assert split_update(text, "modified") == modified
