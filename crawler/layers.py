@@ -155,22 +155,24 @@ class Page:
 
     def title_candidates(self) -> Iterator[Candidate]:
         yield "site", self.site("title")[:1]
-        yield from self._structured("headline")
+        for layer, headline in self._structured("headline"):
+            yield layer, self._drop_outlet(headline) if isinstance(headline, str) else headline
         for layer, values in (("opengraph", self.og("title")), ("meta", self.tag("title"))):
-            yield layer, [self._prefer_h1(v) for v in values[:1]]
+            yield layer, [self._prefer_h1(self._drop_outlet(v)) for v in values[:1]]
         yield "generic", self.h1
-        yield "generic", lambda: self._title_tag()
+        yield "generic", lambda: self._drop_outlet(self.meta.title or "") or None
 
-    def _title_tag(self) -> str | None:
-        """``<title>`` without a trailing " | Outlet" (or " - Outlet") part."""
-        title = clean_text(self.meta.title or "")
+    def _drop_outlet(self, title: str) -> str:
+        """A title without a trailing " | Outlet" (or " - Outlet") part: SEO plugins
+        append the site name to ``<title>``, og:title and even the JSON-LD headline."""
+        title = clean_text(title)
         separators = list(_TITLE_SEPARATOR.finditer(title))
         if separators and self.outlet:
             outlet = self.outlet.casefold()
             tail = title[separators[-1].end() :].casefold()
             if tail and (outlet in tail or tail in outlet):
                 return title[: separators[-1].start()]
-        return title or None
+        return title
 
     def _prefer_h1(self, title: str) -> str:
         """og:title/meta titles often carry a section or site name around the headline."""

@@ -664,3 +664,10 @@ def test_visible_date_line_splits_publication_and_update(
 
     assert split_update(text, "published").strip(" ,") == published
     assert split_update(text, "modified") == modified
+
+
+def test_headline_loses_the_outlet_suffix_seo_plugins_add() -> None:
+    head = og("og:site_name", "Harbour Times") + ld(headline="Strike hits depot - Harbour Times")
+    out = extract(page(head))
+    assert out["title"] == "Strike hits depot"
+    assert out["provenance"]["title"] == "jsonld"
