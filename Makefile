@@ -37,7 +37,7 @@ format: setup
 	$(BIN)/ruff format .
 
 bench: setup
-	$(BIN)/python -m bench.extraction --out bench/extraction/RESULTS.md
+	$(BIN)/python -m bench --out bench/RESULTS.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

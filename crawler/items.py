@@ -9,7 +9,7 @@ from __future__ import annotations
 import scrapy
 
 #: Bumped whenever a field is added, removed or changes meaning.
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 class Article(scrapy.Item):
@@ -38,6 +38,19 @@ class Article(scrapy.Item):
     partial = scrapy.Field()  # paywalled or truncated body
     crawled_at = scrapy.Field()
     provenance = scrapy.Field()  # field name -> extraction layer
+    # -- set by the dedup pipeline (schema 1.1.0); see crawler/dedup/core.py
+    cluster_id = scrapy.Field()  # story cluster of every copy
+    duplicate_of = scrapy.Field()  # canonical URL when this item is a copy, else null
+    relation = scrapy.Field()  # identical | truncated | edited | translated | update
+    similarity = scrapy.Field()  # score that decided the match, 0..1
+    update_of = scrapy.Field()  # URL of the version an update supersedes
+    # -- set by the enrich pipeline (schema 1.2.0); see crawler/enrichment/
+    countries = scrapy.Field()  # ISO 3166-1 alpha-2 codes mentioned, most prominent first
+    primary_country = scrapy.Field()  # the first of countries, or null
+    places = scrapy.Field()  # [{"id", "name", "kind", "country", "lat", "lon"}]
+    actors = scrapy.Field()  # [{"id", "name", "kind"}], ids from crawler/data/actors.json
+    event_types = scrapy.Field()  # [{"type", "trigger", "sentence"}], ACLED-style types
+    relevance = scrapy.Field()  # regional-security relevance, 0..1
 
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.fields)

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 #: (layer name, raw value or a callable producing it)
 Candidate = tuple[str, Any]
-_PAYWALL_XPATH = "//*[contains(@class,'paywall') or contains(@class,'subscriber-only')]/@class"
+#: Class attributes naming a paywall (the attribute axis is several times faster than
+#: testing every element: ``//*[contains(@class, …)]/@class``).
+_PAYWALL_XPATH = "//@class[contains(., 'paywall') or contains(., 'subscriber-only')]"
 _PAYWALL_CLASSES = frozenset({"paywall", "subscriber-only"})
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:•·]\s+")
 #: Marker between a visible publication date and its update date

@@ -46,7 +46,9 @@ Policy: URLs are requested with tracking parameters stripped; hosts outside
 per canonical URL. A page is an article when :meth:`is_article` says so
 (default: extraction found a title and a body) and its body has at least
 ``ARTICLE_MIN_WORDS`` words; otherwise ``article/dropped/not_article`` or
-``article/dropped/no_body``.
+``article/dropped/no_body``. Article pages that cannot be fetched, are not HTML
+(``not_html``) or are empty (``empty``) are counted and logged once as
+``article/dropped/<reason>`` (reasons: ``crawler.middlewares.errors``).
 
 Live blogs are skipped, not emitted: their entries are short dated posts on
 many subjects, and the stories they cover come out as articles of their own.
@@ -69,10 +71,18 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.discovery import DateWindow, parse_feed, parse_sitemap, robots_sitemaps, sitemap_body
+from crawler.discovery import (
+    DateWindow,
+    Entry,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+    sitemap_body,
+)
 from crawler.extraction import extract_from_response
 from crawler.items import ARTICLE_FIELDS, Article
 from crawler.metadata import node_types, parse_jsonld, pick_article
+from crawler.middlewares.errors import FaultReporting
 from crawler.profile import SiteProfile
 from crawler.settings import base as defaults
 from crawler.urls import is_article_like, strip_tracking
@@ -80,7 +90,10 @@ from crawler.urls import is_article_like, strip_tracking
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-__all__ = ["NewsSpider", "parse_int_arg", "split_list_arg"]
+__all__ = ["ENTRY_DATES_META", "NewsSpider", "parse_int_arg", "split_list_arg"]
+
+#: Request meta key: dates a sitemap/feed entry declared for the article (see entry_request).
+ENTRY_DATES_META = "entry_dates"
 
 
 def parse_int_arg(value: Any, name: str, *, minimum: int = 0) -> int | None:
@@ -110,7 +123,7 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(FaultReporting, scrapy.Spider):
     """Base for every news site; see the module docstring for the vocabulary."""
 
     allowed_domains: list[str] = []
@@ -301,7 +314,9 @@ class NewsSpider(scrapy.Spider):
         if self.is_liveblog_url(clean):
             self._skip_liveblog(clean)
             return None
-        return scrapy.Request(clean, self.parse_article, cb_kwargs={"depth": depth})
+        return scrapy.Request(
+            clean, self.parse_article, errback=self.article_failed, cb_kwargs={"depth": depth}
+        )
 
     def listing_request(self, url: str, page: int, depth: int) -> scrapy.Request | None:
         clean = self._scoped(url)
@@ -366,7 +381,7 @@ class NewsSpider(scrapy.Spider):
                 if self.follow_sitemap(entry.url):
                     yield scrapy.Request(entry.url, self.parse_sitemap)
             elif self.is_article_url(entry.url):
-                request = self.article_request(entry.url)
+                request = self.entry_request(entry)
                 if request is not None:
                     yield request
 
@@ -378,14 +393,28 @@ class NewsSpider(scrapy.Spider):
             if not self.window.keeps(entry):
                 self._inc("discovery/out_of_range")
                 continue
-            request = self.article_request(entry.url)
+            request = self.entry_request(entry)
             if request is not None:
                 yield request
 
+    def entry_request(self, entry: Entry) -> scrapy.Request | None:
+        """Article request for a sitemap or feed entry. The dates the entry declared ride
+        along as ISO strings in ``meta[ENTRY_DATES_META]`` (``{"published", "modified"}``),
+        for request-level policy such as incremental crawls (crawler/middlewares/incremental.py)."""
+        request = self.article_request(entry.url)
+        if request is not None:
+            request.meta[ENTRY_DATES_META] = {
+                "published": entry.published.isoformat() if entry.published else None,
+                "modified": entry.modified.isoformat() if entry.modified else None,
+            }
+        return request
+
     def parse_article(self, response: Response, depth: int = 0) -> Iterator[Any]:
         """Extract, check, emit the article; follow its related links."""
-        if not isinstance(response, TextResponse):
-            self._inc("article/dropped/not_html")
+        if not isinstance(response, TextResponse) or not response.body.strip():
+            kind = (response.headers.get("Content-Type") or b"no type").decode("latin-1")
+            reason = "empty" if isinstance(response, TextResponse) else "not_html"
+            self.drop(response.url, reason, f"HTTP {response.status}, {kind}")
             return
         if self.page_verdict(response) is False:
             self._inc("article/dropped/not_article")

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 #: Invisible characters removed outright: zero-width space/non-joiner/joiner,
 #: word joiner, BOM, soft hyphen, LRM/RLM/ALM, bidi embeddings and isolates.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u061c\u202a-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"\s+")
+#: A whitespace-delimited token from its first letter or digit on (``[^\W_]`` is exactly
+#: ``str.isalnum``; ``\S`` is exactly what ``str.split`` does not split on).
+_WORD = re.compile(r"[^\W_]\S*")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
@@ -32,9 +34,9 @@ def clean_text(value: str) -> str:
     text = html.unescape(value)
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    if not text.isascii():  # NFC and the invisible characters only concern non-ASCII text
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str:
@@ -49,4 +51,4 @@ def word_count(text: str) -> int:
     Works for any script (Arabic words with diacritics count once); punctuation-only
     tokens such as ``"—"`` or ``"|"`` do not count.
     """
-    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+    return len(_WORD.findall(text))

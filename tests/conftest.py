@@ -181,6 +181,9 @@ def run_crawl(
     merged["FEEDS"] = {str(out): {"format": "jsonlines", "encoding": "utf-8", "overwrite": True}}
     merged["STATS_DUMP_FILE"] = str(stats_file)
     merged["LOG_FILE"] = str(log_file)
+    # Per-crawl state stays in the test's directory unless a test shares it on purpose.
+    merged.setdefault("DEDUP_STORE_PATH", str(tmp_path / "dedup.sqlite3"))
+    merged.setdefault("MONITOR_REPORT_DIR", str(tmp_path / "reports"))
     if host_overrides is not None:
         merged.setdefault("HOST_OVERRIDES", dict(host_overrides))
     target = ["runspider", str(runspider)] if runspider else ["crawl", spider]

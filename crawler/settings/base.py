@@ -1,7 +1,7 @@
 """Base settings shared by every profile.
 
 Each group of project settings has its own prefix (``ARTICLE_*``, ``HOST_*``,
-``WIRE_*``, ``DEDUP_*``) and a documented default here. Profiles import this
+``WIRE_*``, ``ENRICH_*``, ``DEDUP_*``) and a documented default here. Profiles import this
 module and override what differs.
 """
 
@@ -35,6 +35,11 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: A request that still fails is logged once by its errback (``article/dropped/<reason>``,
+#: crawler/middlewares/errors.py); Scrapy's own "Gave up retrying" line is only detail.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
+#: Longest wait (seconds) a 429/503 ``Retry-After`` header gets before the retry.
+RETRY_AFTER_MAX = 30.0
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -49,17 +54,31 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     # Final stats as JSON when STATS_DUMP_FILE is set (tests, cron monitoring).
     "crawler.extensions.statsdump.StatsDump": 500,
+    # Per-item field coverage and selector fallback counts for the monitors.
+    "crawler.monitors.coverage.ItemCoverage": 510,
+    # spidermon, logging adapted to Scrapy 2.19 (see crawler/monitors/extension.py).
+    "crawler.monitors.extension.Monitors": 520,
 }
 REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     # Maps real hostnames to local fixture servers; sits next to the downloader
     # so every other middleware (robots.txt, redirects, retries) sees real URLs.
+    # Redirect loops and offsite redirects as drop reasons, Retry-After waits; sees
+    # responses before RedirectMiddleware (600) and RetryMiddleware (550).
+    "crawler.middlewares.errors.FaultsMiddleware": 660,
+    # Refuses non-public addresses by URL text and redirect target (see ADDRESS_GUARD_*).
+    "crawler.middlewares.addressguard.AddressGuardMiddleware": 670,
     "crawler.middlewares.hostoverrides.HostOverridesMiddleware": 950,
 }
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
+    # Countries, places, actors, event types, relevance; drops what ENRICH_COUNTRIES /
+    # ENRICH_MIN_RELEVANCE exclude, before dedup so filtered items never reach its store.
+    "pipelines.enrich.EnrichPipeline": 200,
+    # Flags syndicated copies (never drops them); runs last so it sees final items.
+    "pipelines.dedup.DedupPipeline": 900,
 }
 
 # -- Project settings --------------------------------------------------------
@@ -68,6 +87,17 @@ ITEM_PIPELINES = {
 #: other non-loopback host (tests point it at a catch-all listener that records
 #: stray requests). Empty in production.
 HOST_OVERRIDES: dict[str, str] = {}
+
+# -- Address guard (crawler/middlewares/addressguard.py) ---------------------
+#: Never connect to private, loopback, link-local or other non-public addresses, checked
+#: on the URL text and again on the resolved addresses at connection time. Exempt: the
+#: HOST_OVERRIDES mapping and the origins of the spider's explicit start URLs.
+ADDRESS_GUARD_ENABLED = True
+#: ``{host name: IP}`` answered by the guard's resolver without DNS. For tests only
+#: (e.g. a name that resolves to a private address); empty in production.
+ADDRESS_GUARD_TEST_HOSTS: dict[str, str] = {}
+#: The guard's resolver (IPv4 and IPv6, caching); it drops non-public results.
+TWISTED_DNS_RESOLVER = "crawler.middlewares.addressguard.AddressGuardResolver"
 
 #: Path where the final crawl stats are written as JSON; None disables the dump.
 STATS_DUMP_FILE: str | None = None
@@ -129,10 +159,95 @@ BROWSER_SHELL_MAX_WORDS = 100
 #: Agencies recognised in credits; see crawler/wire.py for the rule.
 WIRE_AGENCIES_EXTRA: dict[str, list[str]] = {}
 
+# -- Monitoring (spidermon, crawler/monitors) -------------------------------
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.suites.SpiderCloseSuite"]
+#: What every spider's crawl must deliver, checked at close; a spider overrides keys
+#: with an ``expectations`` class attribute (crawler/monitors/expectations.py).
+#: Calibrated on the fixture sites: agency copy often names no person, so the
+#: authors share is not enforced by default.
+MONITOR_DEFAULT_EXPECTATIONS = {
+    "min_items": 3,
+    "published": 0.9,
+    "body_min_words": 80,
+    "body_coverage": 0.9,
+    "authors": 0.0,
+    "max_fallback_rate": 0.2,
+    "max_error_rate": 0.05,
+    "max_retry_rate": 0.25,
+}
+#: Directory of the per-run monitor reports (<spider>-<UTC timestamp>.json/.txt);
+#: empty: no report files (results stay in the stats).
+MONITOR_REPORT_DIR = "output/reports"
+
+# -- Clock -------------------------------------------------------------------
+#: The one clock every time-dependent policy asks (retention, TTLs, ``since``):
+#: a class path; tests use ``crawler.clock.FixedClock`` with ``CLOCK_FIXED_AT``.
+CLOCK = "crawler.clock.SystemClock"
+#: ISO 8601 instant of ``FixedClock`` (ignored by ``SystemClock``).
+CLOCK_FIXED_AT: str | None = None
+
+# -- Enrichment (crawler/enrichment, pipelines/enrich.py) --------------------
+#: Off: items get no countries, places, actors, event types or relevance, and the two
+#: filters below are ignored.
+ENRICH_ENABLED = True
+#: Keep only items that mention one of these ISO 3166-1 alpha-2 codes, e.g.
+#: ``["IQ", "SY"]`` (``-s ENRICH_COUNTRIES=IQ,SY``); empty keeps every item. The spider
+#: argument ``-a countries=IQ,SY`` replaces it for one crawl.
+ENRICH_COUNTRIES: list[str] = []
+#: Drop items whose relevance (0..1) is below this; 0 keeps every item. The spider
+#: argument ``-a min_relevance=0.5`` replaces it for one crawl.
+ENRICH_MIN_RELEVANCE = 0.0
+
+# -- Deduplication (crawler/dedup, pipelines/dedup.py) -----------------------
+#: Off: items are not flagged and every item goes to the main feed.
+DEDUP_ENABLED = True
+#: Store backend, a class path (like DUPEFILTER_CLASS): crawler.dedup.sqlite.SqliteStore
+#: (one file per host, shared by every spider and process), crawler.dedup.redis.RedisStore
+#: (distributed crawls) or crawler.dedup.memory.MemoryStore (nothing kept).
+DEDUP_STORE_CLASS = "crawler.dedup.sqlite.SqliteStore"
+#: SqliteStore file (relative to the working directory).
+DEDUP_STORE_PATH = "output/.dedup/store.sqlite3"
+#: SqliteStore: move a file that fails its integrity check aside and start afresh
+#: (off: refuse to run).
+DEDUP_SQLITE_RESET_CORRUPT = False
+#: RedisStore URL (password included: set it through the environment) and key prefix.
+DEDUP_REDIS_URL = os.environ.get("MESEC_REDIS_URL", "redis://127.0.0.1:6379/0")
+DEDUP_REDIS_PREFIX = "mesec:dedup"
+#: Entries published (undated: stored) longer ago than this are pruned.
+DEDUP_RETENTION_DAYS = 14
+#: Seen URLs (incremental crawls) are kept this long after they were last seen.
+DEDUP_URL_RETENTION_DAYS = 90
+#: No near or loose match for bodies under this many words; no exact match under
+#: DEDUP_EXACT_MIN_WORDS.
+DEDUP_MIN_WORDS = 60
+DEDUP_EXACT_MIN_WORDS = 12
+#: A line on this many distinct articles of a site is that site's boilerplate.
+DEDUP_BOILERPLATE_MIN_ARTICLES = 5
+#: Loose stage (rewrites, translations): copies published within this many hours.
+DEDUP_LOOSE_WINDOW_HOURS = 72
+#: Clusters file: None = beside the main feed (output/%(name)s.clusters.json with
+#: the FEEDS below); a path may use %(name)s. Clusters of at least this many URLs.
+DEDUP_CLUSTERS_FILE: str | None = None
+DEDUP_CLUSTERS_MIN_SIZE = 2
+# Further tuning (shingle size, MinHash permutations, bands, thresholds) is read
+# from DEDUP_<FIELD> for every field of crawler.dedup.model.DedupConfig.
+
+#: Canonical items (and updates) go to the main file, copies to the duplicates file
+#: (crawler/dedup/filters.py). A feed without ``item_filter`` holds every item, flagged
+#: with ``duplicate_of``: ``scrapy crawl -O FILE``/``-o FILE`` add one (Scrapy merges
+#: them with these), ``-s FEEDS=...`` and Scrapyd's ``items_dir`` replace these.
 FEEDS = {
     "output/%(name)s.jsonl": {
         "format": "jsonlines",
         "encoding": "utf-8",
         "overwrite": True,
+        "item_filter": "crawler.dedup.filters.CanonicalFilter",
+    },
+    "output/%(name)s.duplicates.jsonl": {
+        "format": "jsonlines",
+        "encoding": "utf-8",
+        "overwrite": True,
+        "item_filter": "crawler.dedup.filters.DuplicateFilter",
     },
 }

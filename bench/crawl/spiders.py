@@ -1,0 +1,235 @@
+"""The crawl benchmark's contenders, and the child process that runs one of them.
+
+All three read the same section listings (``.listing`` teasers, ``a.next`` pagination)
+of the generated site (:mod:`bench.crawl.site`) and request the same article pages:
+
+- ``bare``: a plain Scrapy spider; article callbacks do nothing and nothing is stored.
+- ``trafilatura``: what a user would write instead: the same spider with
+  ``trafilatura.extract(response.text, url=..., output_format="json", with_metadata=True)``
+  in the article callback, items written to JSONL by a Scrapy feed.
+- ``ours``: a :class:`crawler.spider.NewsSpider` subclass configured like a site file
+  (selectors, ``article_links``, ``next_page``), run with the project settings
+  (``get_project_settings()``, as ``scrapy runspider``/``scrapy crawl`` do): every
+  project middleware, extension and item pipeline (validate, enrich, dedup with its
+  SQLite store in the work directory) and the project FEEDS (JSONL, canonical and
+  duplicates files) redirected to the work directory.
+
+The first two run on Scrapy's default settings. Every contender gets the same
+overrides (:data:`COMMON`): concurrency, no delay, no AutoThrottle, no robots.txt,
+LOG_LEVEL INFO. ``python -m bench.crawl.spiders CONTENDER --base URL --workdir DIR``
+runs one crawl in this process (``--profile FILE`` under cProfile) and writes
+``report.json`` there (:class:`BenchReport`); ``python -m bench.crawl`` starts it as a
+child so that its CPU time and peak RSS are its own. The project is imported only by
+``ours``, so the other contenders' memory is Scrapy's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Response
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+CONTENDERS = ("bare", "trafilatura", "ours")
+#: Settings every contender runs with (``CONCURRENT_REQUESTS`` comes from ``--concurrency``).
+COMMON: dict[str, Any] = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "ROBOTSTXT_OBEY": False,
+    "LOG_LEVEL": "INFO",
+    "TELNETCONSOLE_ENABLED": False,
+    "EXTENSIONS": {"bench.crawl.spiders.BenchReport": 0},
+}
+
+
+class BenchReport:
+    """Extension: wall and CPU time from ``engine_started`` to ``engine_stopped`` (feeds
+    closed, pipelines done) and the final stats, written to ``BENCH_REPORT_FILE``."""
+
+    def __init__(self, crawler: Crawler, path: Path) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.started = (0.0, 0.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ext = cls(crawler, Path(crawler.settings["BENCH_REPORT_FILE"]))
+        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        return ext
+
+    @staticmethod
+    def _clock() -> tuple[float, float]:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return time.perf_counter(), usage.ru_utime + usage.ru_stime
+
+    def engine_started(self) -> None:
+        self.started = self._clock()
+
+    def engine_stopped(self) -> None:
+        wall, cpu = self._clock()
+        assert self.crawler.stats is not None
+        stats = {
+            k: v
+            for k, v in self.crawler.stats.get_stats().items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
+        report = {"crawl_seconds": wall - self.started[0], "crawl_cpu": cpu - self.started[1]}
+        self.path.write_text(json.dumps({**report, "stats": stats}, indent=1), encoding="utf-8")
+
+
+class BareSpider(scrapy.Spider):
+    """Follows listing teasers and pagination; article pages are fetched, nothing more."""
+
+    name = "bench_bare"
+
+    def __init__(self, *args: Any, start_urls: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_urls = [u for u in start_urls.split(",") if u]
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            yield scrapy.Request(url, self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+        for href in response.css(".listing h2 a::attr(href)").getall():
+            yield response.follow(href, self.parse_article)
+        next_page = response.css("a.next::attr(href)").get()
+        if next_page:
+            yield response.follow(next_page, self.parse)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        yield from ()
+
+
+class TrafilaturaSpider(BareSpider):
+    """The bare spider plus ``trafilatura.extract`` on every article, one JSONL line each."""
+
+    name = "bench_trafilatura"
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        import trafilatura
+
+        text = trafilatura.extract(
+            response.text, url=response.url, output_format="json", with_metadata=True
+        )
+        if text:
+            yield json.loads(text)
+
+
+def our_spider() -> type[scrapy.Spider]:
+    """The NewsSpider subclass for the generated site (a function, so that the other
+    contenders never import the project)."""
+    from crawler.spider import NewsSpider
+
+    class BenchSiteSpider(NewsSpider):
+        """Levant Monitor, the generated site: configured like any site file."""
+
+        name = "bench_site"
+        allowed_domains = ["127.0.0.1"]
+        article_links = {"restrict_css": (".listing",)}
+        next_page = "a.next::attr(href)"
+        selectors = {
+            "title": "h1.entry-title",
+            "summary": "p.standfirst",
+            "body": "div.entry-content",
+            "authors": ".entry-meta a.author",
+            "section": ".entry-header .cat",
+            "tags": ".tags a[rel=tag]",
+            "related": ".entry-content a::attr(href)",
+        }
+        body_exclude = (".ad-slot", ".share")
+        language = "en"
+        timezone = "Asia/Baghdad"
+        source = {"name": "Levant Monitor", "country": "LB", "type": "independent"}
+
+    return BenchSiteSpider
+
+
+def crawl_settings(contender: str, workdir: Path, concurrency: int) -> dict[str, Any]:
+    """Overrides for one contender (on top of Scrapy's or the project's settings)."""
+    out = {
+        **COMMON,
+        "CONCURRENT_REQUESTS": concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "BENCH_REPORT_FILE": str(workdir / "report.json"),
+        "LOG_FILE": str(workdir / "crawl.log"),
+    }
+    if contender == "trafilatura":
+        out["FEEDS"] = {str(workdir / "items.jsonl"): {"format": "jsonlines", "encoding": "utf-8"}}
+    return out
+
+
+def project_overrides(base: Any, workdir: Path) -> dict[str, Any]:
+    """The project's FEEDS (with their item filters), dedup store and monitor reports,
+    moved into ``workdir``; the benchmark's extension added to the project's."""
+    feeds = {}
+    for uri, options in base.getdict("FEEDS").items():
+        feeds[str(workdir / Path(uri).name)] = options
+    extensions = {**base.getdict("EXTENSIONS"), **COMMON["EXTENSIONS"]}
+    return {
+        "FEEDS": feeds,
+        "EXTENSIONS": extensions,
+        "DEDUP_STORE_PATH": str(workdir / "dedup" / "store.sqlite3"),
+        "MONITOR_REPORT_DIR": str(workdir / "reports"),
+        "STATS_DUMP_FILE": str(workdir / "stats.json"),
+        "ARTICLE_MAX_PAGES": 1_000_000,
+    }
+
+
+def run(contender: str, start_urls: list[str], workdir: Path, concurrency: int) -> None:
+    """One crawl in this process (blocks until the reactor stops)."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    overrides = crawl_settings(contender, workdir, concurrency)
+    spidercls: type[scrapy.Spider]
+    if contender == "ours":
+        from scrapy.utils.project import get_project_settings
+
+        settings = get_project_settings()
+        overrides.update(project_overrides(settings, workdir))
+        spidercls = our_spider()
+    else:
+        settings = Settings()
+        spidercls = BareSpider if contender == "bare" else TrafilaturaSpider
+    settings.setdict(overrides, priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl(spidercls, start_urls=",".join(start_urls))
+    process.start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.crawl.spiders", description=__doc__)
+    parser.add_argument("contender", choices=CONTENDERS)
+    parser.add_argument("--start-urls", required=True, help="comma-separated listing URLs")
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--profile", type=Path, help="run under cProfile, stats to this file")
+    args = parser.parse_args(argv)
+    urls = [u for u in args.start_urls.split(",") if u]
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)  # CPU time: robust to other load
+        profiler.runcall(run, args.contender, urls, args.workdir, args.concurrency)
+        profiler.dump_stats(args.profile)
+    else:
+        run(args.contender, urls, args.workdir, args.concurrency)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

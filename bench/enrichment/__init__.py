@@ -1,0 +1,1 @@
+"""Benchmark of ``crawler.enrichment`` on a hand-labelled set (``labelled.jsonl``)."""

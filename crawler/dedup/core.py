@@ -1,0 +1,360 @@
+"""The Deduplicator: stages cheapest first, one atomic check-and-insert per document.
+
+Stages (the first that matches settles it; see :mod:`crawler.dedup.stages`):
+
+1. ``url``: the URL is stored. Same normalized content: an identical copy (a
+   re-crawl), nothing stored. Changed content: an ``update`` of the stored version,
+   stored in the same cluster.
+2. ``exact``: the normalized body hashes like a stored one (bodies of at least
+   ``exact_min_words``): ``identical``.
+3. ``near``: MinHash LSH over the full body and the lead, verified by Jaccard and
+   the containment rule: identical, truncated, edited or update.
+4. ``loose``: content-word LSH within a time bucket, verified by several
+   independent signals: ``translated``. Also tried on the near candidates that
+   stage 3 rejected, and run even when stage 3 matched, so that which clusters get
+   linked does not depend on the order documents arrive in; near matches rank first.
+5. ``new``: a new cluster.
+
+Policy: flag, never drop. A copy gets ``duplicate_of`` (the URL its cluster's
+items point to: the cluster's stored canonical), ``relation`` and ``similarity``
+(against that canonical when the rules relate them directly, else against the
+closest stored copy);
+an update gets ``update_of`` and no ``duplicate_of``; every document, copy or not,
+is stored (a copy of a copy is still found). When a document matches several
+clusters they are merged into the one whose canonical is oldest, so a story already
+stored stays canonical. :meth:`Deduplicator.finalize_clusters` then picks each
+cluster's final canonical independently of the order documents came in.
+
+Site boilerplate: before matching, the lines of the document's site that were
+seen on ``boilerplate_min_articles`` distinct articles are left out of its
+shingles; the document's own lines are counted after its verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Self
+
+from crawler.clock import Clock, SystemClock, build_clock
+from crawler.dedup.clusters import cluster_record
+from crawler.dedup.features import Fingerprint, Fingerprinter
+from crawler.dedup.minhash import compact, jaccard
+from crawler.dedup.model import DedupConfig, Document, Verdict
+from crawler.dedup.normalize import Tokens, clean_paragraphs, line_hash, tokenize
+from crawler.dedup.stages import Hit, Match, loose_matches, near_matches
+from crawler.dedup.store_base import PENDING, Columns, DedupStore, DedupTxn, Entry
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+#: Seconds between two liveness heartbeats of a run.
+HEARTBEAT_EVERY = 30.0
+_DAY = 86400.0
+
+
+def new_run_id() -> str:
+    """A run id unique across hosts and processes."""
+    return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def verdict_stats(verdict: Verdict) -> list[str]:
+    """Stats keys a verdict counts: ``dedup/new``, ``dedup/copies/<relation>``,
+    ``dedup/updates`` and ``dedup/stage/<stage>``."""
+    keys = [f"dedup/stage/{verdict.stage}"]
+    if verdict.relation == "update":
+        keys.append("dedup/updates")
+    elif verdict.is_copy:
+        keys.append(f"dedup/copies/{verdict.relation}")
+    else:
+        keys.append("dedup/new")
+    return keys
+
+
+def _load_store(settings: Any) -> DedupStore:
+    from scrapy.utils.misc import load_object
+
+    cls = load_object(settings.get("DEDUP_STORE_CLASS") or "crawler.dedup.memory.MemoryStore")
+    store = cls.from_settings(settings)
+    if not isinstance(store, DedupStore):
+        raise TypeError(f"DEDUP_STORE_CLASS {cls!r} is not a DedupStore")
+    return store
+
+
+class Deduplicator:
+    """Check-and-insert documents against a :class:`DedupStore` (module docstring)."""
+
+    def __init__(
+        self,
+        store: DedupStore,
+        *,
+        config: DedupConfig | None = None,
+        clock: Clock | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        self.store = store
+        self.config = config or DedupConfig()
+        self.clock = clock or SystemClock()
+        self.run_id = run_id or new_run_id()
+        self.fingerprinter = Fingerprinter(self.config)
+        self.stats: Counter[str] = Counter()
+        self._beat = 0.0
+        now = self.clock.now().timestamp()
+        store.open(run_id=self.run_id, params=self.config.hashing_params(), now=now)
+        if self.config.retention_days > 0:
+            pruned = store.prune(
+                before=now - self.config.retention_days * _DAY,
+                urls_before=now - self.config.url_retention_days * _DAY,
+            )
+            self.stats["dedup/pruned"] += pruned
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, store: DedupStore | None = None) -> Self:
+        """Store from ``DEDUP_STORE_CLASS``, tuning from ``DEDUP_*``, clock from ``CLOCK``."""
+        return cls(
+            store if store is not None else _load_store(settings),
+            config=DedupConfig.from_settings(settings),
+            clock=build_clock(settings),
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls.from_settings(crawler.settings)
+
+    # -- checking -----------------------------------------------------------------
+
+    def fingerprint(self, doc: Document, tokens: Tokens | None = None) -> Fingerprint:
+        """The document's fingerprint with its site's learned boilerplate lines left out."""
+        tokens = tokens if tokens is not None else tokenize(doc.body)
+        site = self.fingerprinter.site(doc)
+        counts = self.store.line_counts(site, tokens.line_hashes) if tokens.line_hashes else {}
+        limit = self.config.boilerplate_min_articles
+        drop = {h for h, n in counts.items() if n >= limit}
+        return self.fingerprinter.fingerprint(doc, tokens, drop)
+
+    def check_and_add(self, doc: Document) -> Verdict:
+        """Decide and store ``doc`` in one atomic transaction."""
+        fp = self.fingerprint(doc)
+        with self.store.transaction() as txn:
+            verdict = self._decide(txn, fp)
+        self._count(verdict)
+        return verdict
+
+    def check_and_add_many(self, docs: Sequence[Document]) -> list[Verdict]:
+        """Like :meth:`check_and_add` for a batch, in one transaction (bulk loads)."""
+        fps = [self.fingerprint(doc) for doc in docs]
+        with self.store.transaction() as txn:
+            verdicts = [self._decide(txn, fp) for fp in fps]
+        for verdict in verdicts:
+            self._count(verdict)
+        return verdicts
+
+    def check_and_add_fingerprints(
+        self, items: Sequence[tuple[Document, Fingerprint | None]]
+    ) -> list[Verdict]:
+        """Like :meth:`check_and_add_many` with fingerprints computed elsewhere (worker
+        processes: a :class:`Fingerprinter` needs no store). A fingerprint made without
+        the site's learned boilerplate lines is redone here when the document has any;
+        None is computed here."""
+        limit = self.config.boilerplate_min_articles
+        fps: list[Fingerprint] = []
+        for doc, fp in items:
+            if fp is not None and fp.lines:
+                counts = self.store.line_counts(fp.site, fp.lines)
+                if any(n >= limit for n in counts.values()):
+                    fp = None
+            fps.append(fp if fp is not None else self.fingerprint(doc))
+        with self.store.transaction() as txn:
+            verdicts = [self._decide(txn, fp) for fp in fps]
+        for verdict in verdicts:
+            self._count(verdict)
+        return verdicts
+
+    def learn_lines(self, docs: Iterable[Document]) -> int:
+        """Count each document's lines for its site before any is checked (offline runs:
+        boilerplate is then known from the first document on). Returns documents seen."""
+        return self.learn_line_hashes(
+            (self.fingerprinter.site(doc), [line_hash(p) for p in clean_paragraphs(doc.body)])
+            for doc in docs
+        )
+
+    def learn_line_hashes(self, items: Iterable[tuple[str, Sequence[int]]]) -> int:
+        """:meth:`learn_lines` with each document's (site, line hashes) computed elsewhere."""
+        seen = 0
+        with self.store.transaction() as txn:
+            for site, lines in items:
+                txn.add_lines(site, lines)
+                seen += 1
+        return seen
+
+    def _count(self, verdict: Verdict) -> None:
+        for key in verdict_stats(verdict):
+            self.stats[key] += 1
+        if time.monotonic() - self._beat > HEARTBEAT_EVERY:
+            self.heartbeat()
+
+    def heartbeat(self) -> None:
+        """Tell other processes this run is alive (also called on a timer by the pipeline)."""
+        self._beat = time.monotonic()
+        self.store.heartbeat(self.run_id, time.time())
+
+    def _decide(self, txn: DedupTxn, fp: Fingerprint) -> Verdict:
+        cfg = self.config
+        old = txn.url_entry(fp.url)
+        if old is not None:
+            same = old.exact == fp.exact
+            j = 1.0 if same else round(float(jaccard(fp.sig, old.sig)[0]), 4)
+            if same:
+                txn.touch_url(fp.url)
+                return Verdict(
+                    old.cluster, self._canonical_url(txn, old.cluster), "identical", j, "url"
+                )
+            self._store(txn, fp, old.cluster, relation="update", similarity=j, update_of=old.url)
+            return Verdict(old.cluster, None, "update", j, "url", update_of=old.url)
+        if fp.exact_words >= cfg.exact_min_words:
+            same_body = txn.exact_entries(fp.exact, 8)
+            if same_body:
+                return self._join(txn, fp, [Match(same_body[0], "identical", 1.0, "exact")])
+        hits: list[tuple[int, Hit]] = []  # (entry id, hit)
+        checked: set[int] = set()
+        if len(fp.near_keys):
+            found = txn.candidates(fp.near_keys, cfg.max_candidates)
+            checked = {i for i, _ in found}
+            cols = txn.columns([i for i, _ in found])
+            hits = [(int(cols.ids[h.index]), h) for h in near_matches(fp, cols, cfg)]
+        if len(fp.loose_query):  # always: the match graph must not depend on order
+            found = txn.candidates(fp.loose_query, cfg.loose_max_candidates)
+            ids = sorted((checked | {i for i, _ in found}) - {i for i, _ in hits})
+            cols = txn.columns(ids)
+            hits += [(int(cols.ids[h.index]), h) for h in loose_matches(fp, cols, cfg)]
+        if hits:
+            entries = {e.id: e for e in txn.entries([i for i, _ in hits])}
+            matches = [
+                Match(entries[i], h.relation, h.similarity, h.stage)
+                for i, h in hits
+                if i in entries
+            ]
+            return self._join(txn, fp, matches)
+        # named after its first copy: the same input gives the same ids in every run
+        cluster_id = hashlib.sha1(f"{fp.url}\n{fp.exact}".encode()).hexdigest()[:16]
+        self._store(txn, fp, cluster_id)
+        return Verdict(cluster_id, None, None, None, "new")
+
+    def _join(self, txn: DedupTxn, fp: Fingerprint, matches: Sequence[Match]) -> Verdict:
+        """Join the best match's story; merge every other matched cluster into the one
+        whose canonical is oldest. Near matches decide the relation when there are any;
+        an update only when it updates every one of them (a copy of the full story is not
+        an update of a truncated copy)."""
+        deciding = [m for m in matches if m.stage == "near"] or list(matches)
+        copies = [m for m in deciding if m.relation != "update"]
+        best = copies[0] if copies else deciding[0]
+        clusters = [
+            c for c in (txn.cluster(cid) for cid in {m.entry.cluster for m in matches}) if c
+        ]
+        target = min(clusters, key=lambda c: c.canonical)
+        others = [c.id for c in clusters if c.id != target.id]
+        if others:
+            txn.merge_clusters(target.id, others)
+        found = txn.entries([target.canonical])
+        canonical = found[0].url if found else None
+        similarity = round(best.similarity, 4)
+        if best.relation == "update":
+            self._store(txn, fp, target.id, relation="update", similarity=similarity,
+                        update_of=best.entry.url)  # fmt: skip
+            return Verdict(target.id, None, "update", similarity, best.stage, best.entry.url)
+        relation = best.relation
+        if found and found[0].id != best.entry.id:  # describe the copy against its canonical
+            cols = Columns.from_entries(found)
+            direct = near_matches(fp, cols, self.config) or loose_matches(fp, cols, self.config)
+            if direct and direct[0].relation != "update":
+                relation, similarity = direct[0].relation, round(direct[0].similarity, 4)
+        self._store(txn, fp, target.id, relation=relation, similarity=similarity,
+                    duplicate_of=canonical)  # fmt: skip
+        return Verdict(target.id, canonical, relation, similarity, best.stage)
+
+    def _canonical_url(self, txn: DedupTxn, cluster_id: str) -> str | None:
+        cluster = txn.cluster(cluster_id)
+        found = txn.entries([cluster.canonical]) if cluster else []
+        return found[0].url if found else None
+
+    def _store(
+        self,
+        txn: DedupTxn,
+        fp: Fingerprint,
+        cluster_id: str,
+        *,
+        relation: str | None = None,
+        similarity: float | None = None,
+        duplicate_of: str | None = None,
+        update_of: str | None = None,
+    ) -> int:
+        entry = Entry(
+            id=0,
+            url=fp.url,
+            site=fp.site,
+            published=fp.published,
+            added=int(self.clock.now().timestamp()),
+            wire=fp.wire,
+            cluster=cluster_id,
+            exact=fp.exact,
+            words=fp.words,
+            shingles=fp.shingles,
+            lead_shingles=fp.lead_shingles,
+            sig=compact(fp.sig),
+            lead_sig=compact(fp.lead_sig),
+            loose_sig=compact(fp.loose_sig),
+            skeleton_sig=compact(fp.skeleton_sig),
+            anchors=fp.anchors,
+            state=PENDING,
+            run=self.run_id,
+            relation=relation,
+            similarity=similarity,
+            duplicate_of=duplicate_of,
+            update_of=update_of,
+        )
+        entry_id = txn.insert(entry, fp.index_keys(self.config.exact_min_words))
+        if fp.lines and update_of is None:
+            txn.add_lines(fp.site, fp.lines)
+        return entry_id
+
+    # -- end of run -----------------------------------------------------------------
+
+    def finalize_clusters(
+        self, *, run_only: bool = True, min_size: int = 1
+    ) -> list[dict[str, Any]]:
+        """Each cluster's final record (see :mod:`crawler.dedup.clusters`), for the clusters
+        holding this run's documents (``run_only``) or every stored cluster; only clusters of
+        at least ``min_size`` URLs. The final canonical is stored: later copies point to it."""
+        ids = self.store.run_clusters(self.run_id if run_only else None, min_size=min(min_size, 2))
+        records: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            groups = self.store.cluster_entries(ids[start : start + 500])
+            moves: list[tuple[str, int]] = []
+            with self.store.transaction() as txn:
+                for cid, entries in groups.items():
+                    cluster = txn.cluster(cid)
+                    if cluster is None or not entries:
+                        continue
+                    current = next((e for e in entries if e.id == cluster.canonical), None)
+                    record, canonical = cluster_record(
+                        cluster, entries, current, self.run_id, self.config
+                    )
+                    if canonical.id != cluster.canonical:
+                        moves.append((cluster.id, canonical.id))
+                    if record["size"] >= min_size:
+                        records.append(record)
+            for cluster_id, entry_id in moves:
+                self.store.set_canonical(cluster_id, entry_id)
+        return records
+
+    def commit(self) -> int:
+        """This run's output is durable: its pending entries now count for later runs."""
+        return self.store.commit_run(self.run_id)
+
+    def close(self) -> None:
+        """Close the store (pending entries of an uncommitted run are reconciled later)."""
+        self.store.close()

@@ -1,0 +1,224 @@
+"""Fingerprints: everything the stages compare, computed once per document.
+
+A :class:`Fingerprint` holds the URL and exact-body keys, the full-body MinHash
+signature (word n-gram shingles), the lead signature (the first ``lead_words``
+words: truncated copies and flashes keep the lead), the content-word signature and
+the sequence of anchors (numbers and capitalised names, in order of first use) and
+the sentence-skeleton signature (4-grams of the token sequence with stopwords kept
+and every run of other words reduced to one placeholder: a reworded copy keeps its
+grammar, another report of the same event does not) for the loose stage, and the
+LSH band keys: full body and lead for the near stage, the skeleton within a time
+bucket for the loose stage (the skeleton, not the content words, because unrelated
+texts on one topic share many words but few sentence shapes, so its bands stay
+selective on large indexes).
+
+Lines a site repeats on ``boilerplate_min_articles`` or more distinct articles are
+removed before shingling (not before the exact hash, which must not depend on
+what has been learned). Bodies under ``min_words`` words get no band keys at all:
+too little text to claim a near or loose match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from crawler.dedup.minhash import (
+    KIND_EXACT,
+    KIND_FULL,
+    KIND_LEAD,
+    KIND_LOOSE,
+    KIND_URL,
+    U16,
+    U32,
+    U64,
+    Permutations,
+    band_hashes,
+    band_keys,
+    scalar_key,
+    shingles,
+)
+from crawler.dedup.model import DedupConfig, Document
+from crawler.dedup.normalize import Tokens, exact_hash, tokenize, unique
+
+#: Paragraphs longer than this are never counted as a site's repeated lines.
+LINE_MAX_WORDS = 80
+#: Anchors kept per document (in order of first use).
+MAX_ANCHORS = 48
+#: Tokens per skeleton shingle.
+SKELETON_GRAM = 4
+_EMPTY_KEYS = np.zeros(0, dtype=np.uint64)
+
+
+def parse_published(value: str | None) -> int | None:
+    """Epoch seconds of an ISO 8601 date (naive taken as UTC); None when unparsable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp())
+
+
+@lru_cache(maxsize=4096)
+def site_of(url: str) -> str:
+    """Registrable domain of a URL's host (cached per host)."""
+    from crawler.urls import registrable_domain
+
+    return registrable_domain(url)
+
+
+def host_of(url: str) -> str:
+    rest = url.split("//", 1)[-1]
+    return rest.split("/", 1)[0]
+
+
+@dataclass
+class Fingerprint:
+    """What one document brings to the stages (see module docstring)."""
+
+    url: str
+    url_key: int
+    site: str
+    published: int | None
+    wire: tuple[str, ...]
+    exact: int
+    exact_words: int
+    words: int
+    shingles: int
+    lead_shingles: int
+    sig: U32
+    lead_sig: U32
+    loose_sig: U32
+    skeleton_sig: U32
+    anchors: U16
+    near_keys: U64 = field(default_factory=lambda: _EMPTY_KEYS)
+    loose_keys: U64 = field(default_factory=lambda: _EMPTY_KEYS)
+    loose_query: U64 = field(default_factory=lambda: _EMPTY_KEYS)
+    lines: tuple[int, ...] = ()
+
+    @property
+    def exact_key(self) -> int:
+        return scalar_key(self.exact, KIND_EXACT)
+
+    def index_keys(self, exact_min_words: int) -> U64:
+        """Every key the stored entry is found by."""
+        head = [self.url_key]
+        if self.exact_words >= exact_min_words:
+            head.append(self.exact_key)
+        return np.concatenate(
+            [np.array(head, dtype=np.uint64), self.near_keys, self.loose_keys]
+        ).astype(np.uint64)
+
+
+def url_key(url: str) -> int:
+    """The URL stage's key."""
+    from crawler.dedup.normalize import line_hash
+
+    return scalar_key(line_hash(url), KIND_URL)
+
+
+class Fingerprinter:
+    """Builds fingerprints with one fixed set of permutations."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+        total = config.num_perm + config.lead_perm + config.loose_perm + config.skeleton_perm
+        self.perms = Permutations(total, config.seed)
+        self.loose_span = config.loose_window_hours * 3600.0
+
+    def site(self, doc: Document) -> str:
+        return doc.site or site_of(host_of(doc.url))
+
+    def fingerprint(
+        self, doc: Document, tokens: Tokens | None = None, drop_lines: Collection[int] = ()
+    ) -> Fingerprint:
+        """Fingerprint ``doc``; ``drop_lines`` are line hashes of the site's boilerplate."""
+        cfg = self.config
+        tokens = tokens if tokens is not None else tokenize(doc.body)
+        hashes = tokens.hashes
+        exact = exact_hash(hashes)
+        anchor, stop = tokens.anchor, tokens.stop
+        if drop_lines and len(hashes):
+            dropped = [i for i, h in enumerate(tokens.line_hashes) if h in drop_lines]
+            if dropped:
+                keep = ~np.isin(tokens.paragraph, dropped)
+                hashes, anchor, stop = hashes[keep], anchor[keep], stop[keep]
+        full = shingles(hashes, cfg.shingle_words)
+        lead = shingles(hashes[: cfg.lead_words], cfg.shingle_words)
+        content = unique(hashes[~stop])
+        start_lead, start_loose = cfg.num_perm, cfg.num_perm + cfg.lead_perm
+        start_skeleton = start_loose + cfg.loose_perm
+        sig = self.perms.signature(full, 0, cfg.num_perm)
+        lead_sig = self.perms.signature(lead, start_lead, cfg.lead_perm)
+        loose_sig = self.perms.signature(content, start_loose, cfg.loose_perm)
+        skeleton = shingles(_skeleton(hashes, stop), SKELETON_GRAM)
+        skeleton_sig = self.perms.signature(skeleton, start_skeleton, cfg.skeleton_perm)
+        anchors = _anchor_sequence(hashes[anchor])
+        published = parse_published(doc.published)
+        words = len(hashes)
+        fp = Fingerprint(
+            url=doc.url,
+            url_key=url_key(doc.url),
+            site=self.site(doc),
+            published=published,
+            wire=tuple(doc.wire),
+            exact=exact,
+            exact_words=len(tokens.hashes),
+            words=words,
+            shingles=len(full),
+            lead_shingles=len(lead),
+            sig=sig,
+            lead_sig=lead_sig,
+            loose_sig=loose_sig,
+            skeleton_sig=skeleton_sig,
+            anchors=anchors,
+            lines=tuple(
+                dict.fromkeys(
+                    h
+                    for h, p in zip(tokens.line_hashes, tokens.paragraphs, strict=True)
+                    if p.count(" ") < LINE_MAX_WORDS
+                )
+            ),
+        )
+        if words >= cfg.min_words:
+            fp.near_keys = np.concatenate(
+                [
+                    band_keys(sig, cfg.bands, KIND_FULL, hashes=band_hashes(sig, cfg.bands, 4)),
+                    band_keys(lead_sig, max(1, cfg.lead_perm // 4), KIND_LEAD),
+                ]
+            )
+            if published is not None:
+                bucket = int(published // self.loose_span)
+                bands = cfg.loose_bands
+                base = band_hashes(skeleton_sig, bands)
+                fp.loose_keys = band_keys(skeleton_sig, bands, KIND_LOOSE, (bucket,), base)
+                fp.loose_query = band_keys(
+                    skeleton_sig, bands, KIND_LOOSE, (bucket - 1, bucket, bucket + 1), base
+                )
+        return fp
+
+
+def _skeleton(hashes: U64, stop: npt.NDArray[np.bool_]) -> U64:
+    """Stopwords as themselves, each run of other words as one placeholder."""
+    if not len(hashes):
+        return hashes
+    placeholder = np.uint64(0x5BD1E9955BD1E995)
+    marked = np.where(stop, hashes, placeholder)
+    keep = np.ones(len(marked), dtype=bool)
+    keep[1:] = stop[1:] | stop[:-1]
+    return marked[keep]
+
+
+def _anchor_sequence(values: U64) -> U16:
+    """Distinct anchors in order of first use, at most ``MAX_ANCHORS``, as 16-bit hashes."""
+    ordered = list(dict.fromkeys((values & np.uint64(0xFFFF)).tolist()))[:MAX_ANCHORS]
+    return np.array(ordered, dtype=np.uint16)

@@ -1,0 +1,240 @@
+"""Countries and places of one text, from the gazetteer's matches.
+
+Policy, in order:
+
+1. Negative phrases ("Damascus steel", "Turkey prices", "Gulf of Aden") hide what they
+   cover.
+2. People's names: an alias listed in ``person_names`` (Jordan, Israel, Georgia, Chad,
+   Washington...) is a person when the word before it is a capitalised word that is not
+   a function word ("Michael Jordan") or the word after it is a capitalised word that
+   does not belong to a name of an institution or place ("Jordan Henderson", but
+   "Israel Defense Forces", "Jordan Valley"); both word lists are ``person_context`` in
+   ``countries.json``. Acronyms and other geographic names next to it do not count.
+   Not applied in title-case lines (headlines), where every word is capitalised. Once
+   a name has been a person in the text, its other mentions count only when another
+   name supports the same country ("Michael Jordan ... Jordan scored").
+3. "X, <US state>": a place followed by a comma and a US state name or abbreviation is
+   that US place ("Lebanon, Pennsylvania", "Medina, Ohio", "Athens, Georgia").
+4. A name with several readings (Tripoli: Libya or Lebanon; Georgia: the country or the
+   US state; Rafah: Gaza or Egypt) takes the country with the most support in the text:
+   2 points per unambiguous mention of that country, 1 per cue word from
+   ``countries.json`` (Benghazi, Haftar... for Libya; Beirut, Hezbollah... for Lebanon).
+   A tie goes to the larger place (Tripoli -> Libya), except for names marked
+   ``needs_cue`` (Georgia), which are dropped.
+5. Inside an actor's name only country names count ("Islamic Resistance in Iraq" names
+   Iraq; the "Shuhada" of "Kataib Sayyid al-Shuhada" is not a town).
+
+``countries`` is ordered by weight: a place counts 2, a country name or capital 1, a
+demonym 0.5, and mentions in the title twice; the first is ``primary_country``.
+``places`` lists each city, town, site, region or governorate once, in text order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.enrichment.gazetteer import COUNTRY_KINDS, Gazetteer, GeoTarget
+from crawler.enrichment.tokens import Tokens
+from crawler.enrichment.trie import Match
+
+_COMMA_GAP = re.compile(r"\s*,\s*")
+_PLACE_WEIGHT, _NAME_WEIGHT, _DEMONYM_WEIGHT = 2.0, 1.0, 0.5
+_US_PLACE = GeoTarget("us_state", "US")
+
+
+def _rank(target: GeoTarget) -> float:
+    return target.rank
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int  # token index
+    end: int
+    surface: str
+    targets: list[GeoTarget]
+    chosen: GeoTarget | None = None
+    forced_us: bool = False
+
+
+@dataclass(slots=True)
+class GeoResult:
+    countries: list[str]
+    primary_country: str | None
+    places: list[dict[str, Any]]
+    region_mentions: int
+
+
+def _title_case(tokens: Tokens, sentence: int) -> bool:
+    words = [tokens.surfaces[i] for i in tokens.sentence_tokens(sentence)]
+    long_words = [w for w in words if len(w) >= 4 and w.isalpha()]
+    if len(long_words) < 4:
+        return False
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return capitalised / len(long_words) >= 0.8
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _person_context(
+    tokens: Tokens, match: Match, geo_starts: set[int], gazetteer: Gazetteer
+) -> bool:
+    surfaces = tokens.surfaces
+    safe_before, safe_after = gazetteer.safe_before, gazetteer.safe_after
+    before, after = match.start - 1, match.end
+    person = False
+    if before >= 0 and tokens.gap(before, match.start).isspace():
+        word = surfaces[before]
+        if (
+            _capitalised(word)
+            and not word.isupper()
+            and word.casefold() not in safe_before
+            and before not in geo_starts
+        ):
+            person = True
+    if not person and after < len(tokens) and tokens.gap(match.end - 1, after).isspace():
+        word = surfaces[after]
+        if (
+            _capitalised(word)
+            and not word.isupper()
+            and word.casefold() not in safe_after
+            and after not in geo_starts
+        ):
+            person = True
+    return person and not _title_case(tokens, tokens.sentence_of(match.start))
+
+
+def _is_state(match: Match) -> bool:
+    return any(a.target.kind == "us_state" for a in match.aliases)
+
+
+def _mentions(
+    tokens: Tokens, matches: list[Match], gazetteer: Gazetteer, actor_spans: list[tuple[int, int]]
+) -> list[Mention]:
+    geo_starts = {m.start for m in matches}
+    owner = {t: k for k, (start, end) in enumerate(actor_spans) for t in range(start, end)}
+    by_start = {m.start: m for m in matches}
+    person_surfaces: set[str] = set()
+    mentions: list[Mention] = []
+    forced: set[int] = set()
+    for match in matches:
+        targets = [a.target for a in match.aliases]
+        if targets[0].kind == "negative":
+            continue
+        inside = owner.get(match.start)
+        if inside is not None and owner.get(match.end - 1) == inside:
+            targets = [t for t in targets if t.kind in COUNTRY_KINDS]
+            if not targets:
+                continue
+        surface = " ".join(tokens.surfaces[match.start : match.end])
+        if any(t.person_name for t in targets) and _person_context(
+            tokens, match, geo_starts, gazetteer
+        ):
+            person_surfaces.add(surface.casefold())
+            continue
+        mention = Mention(match.start, match.end, surface, targets, forced_us=match.start in forced)
+        after = match.end
+        if after < len(tokens):
+            state = by_start.get(after)
+            if (
+                (state is not None and _is_state(state))
+                or tokens.surfaces[after] in gazetteer.state_abbreviations
+            ) and _COMMA_GAP.fullmatch(tokens.gap(after - 1, after)):
+                mention.forced_us = True
+                forced.add(after)
+        mentions.append(mention)
+    _resolve(tokens, mentions, gazetteer)
+    if person_surfaces:
+        _drop_person_names(mentions, person_surfaces)
+    return [m for m in mentions if m.chosen is not None]
+
+
+def _resolve(tokens: Tokens, mentions: list[Mention], gazetteer: Gazetteer) -> None:
+    support: dict[str, int] = {}
+    for m in mentions:
+        targets = m.targets
+        if m.forced_us:
+            m.chosen = _US_PLACE
+        elif len(targets) == 1:
+            if targets[0].needs_cue:
+                continue
+            m.chosen = targets[0]
+        elif len({t.country for t in targets}) == 1 and not targets[0].needs_cue:
+            m.chosen = max(targets, key=_rank)
+        else:
+            continue
+        support[m.chosen.country] = support.get(m.chosen.country, 0) + 1
+    doc_keys: frozenset[str] | None = None
+    for m in mentions:
+        if m.chosen is not None or m.forced_us:
+            continue
+        if doc_keys is None:
+            doc_keys = tokens.key_set()
+        scores: dict[str, float] = {}
+        for t in m.targets:
+            cues = gazetteer.cues.get(t.country, frozenset())
+            scores[t.country] = 2 * support.get(t.country, 0) + len(cues & doc_keys)
+        top = max(scores.values())
+        leaders = [t for t in m.targets if scores[t.country] == top]
+        undecided = len({t.country for t in leaders}) > 1 or top == 0
+        if undecided and any(t.needs_cue for t in leaders):
+            continue
+        m.chosen = max(leaders, key=_rank)
+
+
+def _drop_person_names(mentions: list[Mention], person_surfaces: set[str]) -> None:
+    for m in mentions:
+        if m.chosen is None or m.surface.casefold() not in person_surfaces:
+            continue
+        country = m.chosen.country
+        others = any(
+            o.chosen is not None
+            and o.chosen.country == country
+            and o.surface.casefold() not in person_surfaces
+            for o in mentions
+        )
+        if not others:
+            m.chosen = None
+
+
+def resolve_geo(
+    tokens: Tokens,
+    matches: list[Match],
+    gazetteer: Gazetteer,
+    *,
+    title_tokens: int = 0,
+    actor_spans: list[tuple[int, int]] | None = None,
+) -> GeoResult:
+    """Countries, primary country and places of a text (see module docstring).
+    ``title_tokens``: how many leading tokens are the title; ``actor_spans``: token
+    spans of actor names."""
+    mentions = _mentions(tokens, matches, gazetteer, actor_spans or [])
+    weights: dict[str, float] = {}
+    places: dict[str, dict[str, Any]] = {}
+    region_mentions = 0
+    for m in mentions:
+        target = m.chosen
+        assert target is not None
+        if target.place is not None and not m.forced_us:
+            weight = _PLACE_WEIGHT
+            if target.place.id not in places:
+                places[target.place.id] = target.place.as_dict()
+        elif target.kind == "demonym":
+            weight = _DEMONYM_WEIGHT
+        else:
+            weight = _NAME_WEIGHT if target.kind in COUNTRY_KINDS else _PLACE_WEIGHT
+        if m.start < title_tokens:
+            weight *= 2
+        weights[target.country] = weights.get(target.country, 0.0) + weight
+        if target.country in gazetteer.region:
+            region_mentions += 1
+    countries = sorted(weights, key=lambda code: -weights[code])  # stable: text order on ties
+    return GeoResult(
+        countries=countries,
+        primary_country=countries[0] if countries else None,
+        places=list(places.values()),
+        region_mentions=region_mentions,
+    )

@@ -1,0 +1,180 @@
+"""Words and sentences of a text, in the form the alias matchers compare.
+
+Policy:
+
+- A token is a run of word characters; Arabic diacritics and tatweel stay inside the
+  token. Apostrophes, hyphens and dots split words, on the alias side and on the text
+  side alike: "Kata'ib" is ``kata ib``, "Iran-backed" is ``iran backed``, "U.S." is ``u s``.
+- Latin tokens are casefolded and lose their diacritics ("Égypte" -> ``egypte``,
+  "Diyarbakır" -> ``diyarbakir``). Case is checked separately, on the surface form
+  (:mod:`crawler.enrichment.trie`).
+- Arabic tokens lose harakat and tatweel; alef forms become ا, ى -> ي, ة -> ه, Persian
+  ک/ی -> ك/ي. A token with a shadda offers the shadda form first (عمّان, Amman, is not
+  عمان, Oman). Further candidate keys peel the proclitics و/ف, then ب/ل/ك, then the
+  article ال, so والعراق, بالعراق and للعراق all reach العراق.
+- Sentences end at . ! ? ؟ followed by a capital, digit, quote or Arabic letter, and at
+  line breaks (title, standfirst and paragraphs are separate sentences).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from bisect import bisect_right
+from functools import lru_cache
+
+_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
+_SENTENCE_BREAK = re.compile(
+    r"[.!?\u061f…][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9\u0600-\u06ff])|\n\s*"
+)
+_AR_MARKS = re.compile("[\u064b-\u0650\u0652-\u065f\u0670\u0640]")  # all harakat but shadda
+_SHADDA = "\u0651"
+_AR_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ک": "ك", "ی": "ي"}
+)
+_LATIN_FOLD = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l"})
+
+
+def _is_arabic(token: str) -> bool:
+    return "\u0600" <= token[0] <= "\u06ff"
+
+
+def _fold_latin(key: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", key.translate(_LATIN_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _arabic_keys(token: str) -> tuple[str, ...]:
+    base = _AR_MARKS.sub("", token).translate(_AR_FOLD)
+    keys: list[str] = []
+    if _SHADDA in base:
+        keys.append(base)
+        base = base.replace(_SHADDA, "")
+    stems = [base]
+    if len(base) > 3 and base[0] in "وف":
+        stems.append(base[1:])
+    for stem in list(stems):
+        if len(stem) > 3 and stem[0] in "بلك":
+            rest = stem[1:]
+            stems.append(rest)
+            if stem[0] == "ل" and rest.startswith("ل"):
+                stems.append("ا" + rest)  # لل + noun: the article's alef is elided
+    for stem in list(stems):
+        if stem.startswith("ال") and len(stem) > 4:
+            stems.append(stem[2:])
+    for stem in stems:
+        if stem not in keys:
+            keys.append(stem)
+    return tuple(keys)
+
+
+@lru_cache(maxsize=1 << 16)
+def token_keys(token: str) -> tuple[str, ...]:
+    """Lookup keys of one token, best first (see module docstring)."""
+    if _is_arabic(token):
+        return _arabic_keys(token)
+    key = token.casefold()
+    if not key.isascii():
+        key = _fold_latin(key)
+    return (key,)
+
+
+def alias_tokens(alias: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(keys, surfaces)`` of an alias: one key per word (its first key) and the words
+    as written, for the case check."""
+    surfaces = tuple(_WORD.findall(alias))
+    return tuple(token_keys(s)[0] for s in surfaces), surfaces
+
+
+class Tokens:
+    """A text's tokens grouped by sentence.
+
+    Keys and character offsets are only needed around matches, so they are computed
+    lazily (keys memoised per word, offsets one sentence at a time).
+    """
+
+    __slots__ = (
+        "_key_set",
+        "_spans",
+        "sentence_bounds",
+        "sentence_first",
+        "surfaces",
+        "text",
+    )
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.surfaces: list[str] = []
+        #: (start, end) character offsets of each sentence (with its trailing space).
+        self.sentence_bounds: list[tuple[int, int]] = []
+        #: index of each sentence's first token, plus the token count at the end.
+        self.sentence_first: list[int] = [0]
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._key_set: frozenset[str] | None = None
+        cuts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(text)), len(text)]
+        surfaces = self.surfaces
+        findall = _WORD.findall
+        for start, end in itertools.pairwise(cuts):
+            words = findall(text, start, end)
+            if words:
+                surfaces.extend(words)
+                self.sentence_bounds.append((start, end))
+                self.sentence_first.append(len(surfaces))
+
+    def __len__(self) -> int:
+        return len(self.surfaces)
+
+    def keys(self, token: int) -> tuple[str, ...]:
+        """Lookup keys of token ``token`` (:func:`token_keys`, memoised per word)."""
+        return token_keys(self.surfaces[token])
+
+    def key_set(self) -> frozenset[str]:
+        """Every key of every token (computed once)."""
+        if self._key_set is None:
+            words = set(self.surfaces)
+            self._key_set = frozenset(itertools.chain.from_iterable(map(token_keys, words)))
+        return self._key_set
+
+    def sentence_of(self, token: int) -> int:
+        """Index of the sentence holding token ``token``."""
+        return bisect_right(self.sentence_first, token) - 1
+
+    def sentence_tokens(self, sentence: int) -> range:
+        """Token indices of sentence ``sentence``."""
+        return range(self.sentence_first[sentence], self.sentence_first[sentence + 1])
+
+    def tokens_before(self, offset: int) -> int:
+        """Number of tokens in the sentences that start before character ``offset``."""
+        count = sum(1 for start, _ in self.sentence_bounds if start < offset)
+        return self.sentence_first[count]
+
+    def sentence_text(self, sentence: int) -> str:
+        start, end = self.sentence_bounds[sentence]
+        return self.text[start:end].strip()
+
+    def span(self, token: int) -> tuple[int, int]:
+        """Character offsets of token ``token``."""
+        sentence = self.sentence_of(token)
+        spans = self._spans.get(sentence)
+        if spans is None:
+            start, end = self.sentence_bounds[sentence]
+            spans = [m.span() for m in _WORD.finditer(self.text, start, end)]
+            self._spans[sentence] = spans
+        return spans[token - self.sentence_first[sentence]]
+
+    def source(self, start: int, end: int) -> str:
+        """The text covered by tokens ``start`` to ``end`` (exclusive)."""
+        return self.text[self.span(start)[0] : self.span(end - 1)[1]]
+
+    def gap(self, left: int, right: int) -> str:
+        """Text between adjacent tokens; a line break when they are in different
+        sentences."""
+        if self.sentence_of(left) != self.sentence_of(right):
+            return "\n"
+        return self.text[self.span(left)[1] : self.span(right)[0]]
+
+
+def tokenize(text: str) -> Tokens:
+    """Tokens and sentences of ``text``."""
+    return Tokens(text)

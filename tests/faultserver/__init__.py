@@ -1,0 +1,1 @@
+"""Fault-injection HTTP server for the fault tests (see ``server.py``)."""
