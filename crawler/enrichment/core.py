@@ -104,7 +104,7 @@ def analyse(article: Mapping[str, Any]) -> Analysis:
         event_types=len(events),
         armed_actors=armed,
         other_actors=len(actors) - armed,
-        security_words=security_words(tokens.key_set()),
+        security_words=security_words(tokens.words()),
         hint=section_hint(str(label) for label in labels),
         in_region=geo.region_mentions > 0 or any(a.country in region for a in actors),
     )

@@ -1,4 +1,4 @@
-"""Curated data files of ``crawler/data`` (documented in ``crawler/data/README.md``)."""
+"""Curated data files of ``crawler/data`` (documented in ``crawler/enrichment/README.md``)."""
 
 from __future__ import annotations
 

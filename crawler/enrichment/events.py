@@ -6,7 +6,7 @@ Policy (data in ``crawler/data/events.json``):
   wins, so a negative ("heart attack", "drone show", "shelling out", "box office bomb")
   hides the trigger word inside it.
 - A *strong* phrase ("airstrike", "car bomb", "gun battle", "kidnapped", "protesters",
-  "ceasefire") gives its type wherever it appears.
+  "signed an agreement") gives its type wherever it appears.
 - A *weak* word ("attack", "strike", "clashes", "arrested", "protest", "drone",
   "ceasefire") only counts when its sentence holds a cue: its rules are tried in order
   and the first cue class present gives the type, e.g. "attack" is explosions/remote
@@ -176,8 +176,13 @@ def event_types(tokens: Tokens, matches: list[Match], index: EventIndex) -> list
     found: dict[str, tuple[int, Match]] = {}
     for sentence in sorted(strong.keys() | weak.keys()):
         hits = list(strong.get(sentence, ()))
-        fallbacks: list[tuple[str, Match]] = []
         weak_here = weak.get(sentence, ())
+        possible = {kind for kind, _ in hits} | {
+            kind for match in weak_here for kind, _ in match.aliases[0].target.rules
+        }
+        if possible <= found.keys():
+            continue  # only types already reported from an earlier sentence
+        fallbacks: list[tuple[str, Match]] = []
         if weak_here:
             cues = _cue_masks(tokens, sentence, hidden, index)
         for match in weak_here:

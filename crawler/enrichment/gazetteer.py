@@ -29,8 +29,9 @@ Names in ``stoplist`` are never taken from the gazetteer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -83,10 +84,22 @@ class GeoTarget:
 class Gazetteer:
     trie: AliasTrie
     region: frozenset[str]
-    cues: dict[str, frozenset[str]]
+    cues: dict[str, tuple[str, ...]]  # cue word key -> the countries it supports
     state_abbreviations: frozenset[str]
     safe_before: frozenset[str]
     safe_after: frozenset[str]
+    #: A word's cue key and the countries it supports, or None (memoised per word).
+    cue_of: Callable[[str], tuple[str, tuple[str, ...]] | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cue_of = lru_cache(maxsize=1 << 16)(self._cue_of)
+
+    def _cue_of(self, word: str) -> tuple[str, tuple[str, ...]] | None:
+        for key in token_keys(word):
+            codes = self.cues.get(key)
+            if codes:
+                return key, codes
+        return None
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -261,10 +274,11 @@ def build_gazetteer() -> Gazetteer:
     _place_targets(trie, load("places"), load("governorates"))
     for aliases in trie.entries():
         _prune(aliases)
-    cues = {
-        code: frozenset(token_keys(word)[0] for word in words)
-        for code, words in countries["cues"].items()
-    }
+    cues: dict[str, tuple[str, ...]] = {}
+    for code, words in countries["cues"].items():
+        for word in words:
+            key = token_keys(word)[0]
+            cues[key] = (*cues.get(key, ()), code)
     return Gazetteer(
         trie=trie,
         region=frozenset(countries["region"]),

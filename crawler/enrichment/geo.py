@@ -83,28 +83,29 @@ def _person_context(
     tokens: Tokens, match: Match, geo_starts: set[int], gazetteer: Gazetteer
 ) -> bool:
     surfaces = tokens.surfaces
-    safe_before, safe_after = gazetteer.safe_before, gazetteer.safe_after
     before, after = match.start - 1, match.end
-    person = False
-    if before >= 0 and tokens.gap(before, match.start).isspace():
+    sides: list[tuple[int, int]] = []  # (left, right) token pairs to check for a space
+    if before >= 0:
         word = surfaces[before]
         if (
             _capitalised(word)
             and not word.isupper()
-            and word.casefold() not in safe_before
+            and word.casefold() not in gazetteer.safe_before
             and before not in geo_starts
         ):
-            person = True
-    if not person and after < len(tokens) and tokens.gap(match.end - 1, after).isspace():
+            sides.append((before, match.start))
+    if after < len(tokens):
         word = surfaces[after]
         if (
             _capitalised(word)
             and not word.isupper()
-            and word.casefold() not in safe_after
+            and word.casefold() not in gazetteer.safe_after
             and after not in geo_starts
         ):
-            person = True
-    return person and not _title_case(tokens, tokens.sentence_of(match.start))
+            sides.append((match.end - 1, after))
+    if not any(tokens.gap(left, right).isspace() for left, right in sides):
+        return False
+    return not _title_case(tokens, tokens.sentence_of(match.start))
 
 
 def _is_state(match: Match) -> bool:
@@ -130,9 +131,8 @@ def _mentions(
             if not targets:
                 continue
         surface = " ".join(tokens.surfaces[match.start : match.end])
-        if any(t.person_name for t in targets) and _person_context(
-            tokens, match, geo_starts, gazetteer
-        ):
+        person = any(t.person_name for t in targets) if len(targets) > 1 else targets[0].person_name
+        if person and _person_context(tokens, match, geo_starts, gazetteer):
             person_surfaces.add(surface.casefold())
             continue
         mention = Mention(match.start, match.end, surface, targets, forced_us=match.start in forced)
@@ -167,22 +167,32 @@ def _resolve(tokens: Tokens, mentions: list[Mention], gazetteer: Gazetteer) -> N
         else:
             continue
         support[m.chosen.country] = support.get(m.chosen.country, 0) + 1
-    doc_keys: frozenset[str] | None = None
+    cue_hits: dict[str, int] | None = None
     for m in mentions:
         if m.chosen is not None or m.forced_us:
             continue
-        if doc_keys is None:
-            doc_keys = tokens.key_set()
+        if cue_hits is None:
+            cue_hits = _cue_hits(tokens, gazetteer)
         scores: dict[str, float] = {}
         for t in m.targets:
-            cues = gazetteer.cues.get(t.country, frozenset())
-            scores[t.country] = 2 * support.get(t.country, 0) + len(cues & doc_keys)
+            scores[t.country] = 2 * support.get(t.country, 0) + cue_hits.get(t.country, 0)
         top = max(scores.values())
         leaders = [t for t in m.targets if scores[t.country] == top]
         undecided = len({t.country for t in leaders}) > 1 or top == 0
         if undecided and any(t.needs_cue for t in leaders):
             continue
         m.chosen = max(leaders, key=_rank)
+
+
+def _cue_hits(tokens: Tokens, gazetteer: Gazetteer) -> dict[str, int]:
+    """Per country, how many distinct cue words of ``countries.json`` the text holds."""
+    found: dict[str, set[str]] = {}
+    for hit in map(gazetteer.cue_of, tokens.words()):
+        if hit is not None:
+            key, codes = hit
+            for code in codes:
+                found.setdefault(code, set()).add(key)
+    return {code: len(keys) for code, keys in found.items()}
 
 
 def _drop_person_names(mentions: list[Mention], person_surfaces: set[str]) -> None:

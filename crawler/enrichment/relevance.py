@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from crawler.enrichment.data import load
 from crawler.enrichment.tokens import token_keys
@@ -75,9 +75,15 @@ def section_hint(labels: Iterable[str | None]) -> bool:
     return False
 
 
-def security_words(keys: frozenset[str]) -> int:
-    """How many distinct security words a text's token keys hold."""
-    return len(keys & _words()[1])
+@lru_cache(maxsize=1 << 16)
+def _security_key(word: str) -> str | None:
+    words = _words()[1]
+    return next((key for key in token_keys(word) if key in words), None)
+
+
+def security_words(words: Iterable[str]) -> int:
+    """How many distinct security words (by key) a text's distinct words hold."""
+    return len({key for key in map(_security_key, words) if key is not None})
 
 
 def relevance(inputs: RelevanceInputs, weights: Weights = WEIGHTS) -> float:

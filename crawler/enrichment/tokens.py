@@ -95,8 +95,8 @@ class Tokens:
     """
 
     __slots__ = (
-        "_key_set",
         "_spans",
+        "_words",
         "sentence_bounds",
         "sentence_first",
         "surfaces",
@@ -111,7 +111,7 @@ class Tokens:
         #: index of each sentence's first token, plus the token count at the end.
         self.sentence_first: list[int] = [0]
         self._spans: dict[int, list[tuple[int, int]]] = {}
-        self._key_set: frozenset[str] | None = None
+        self._words: frozenset[str] | None = None
         cuts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(text)), len(text)]
         surfaces = self.surfaces
         findall = _WORD.findall
@@ -129,12 +129,11 @@ class Tokens:
         """Lookup keys of token ``token`` (:func:`token_keys`, memoised per word)."""
         return token_keys(self.surfaces[token])
 
-    def key_set(self) -> frozenset[str]:
-        """Every key of every token (computed once)."""
-        if self._key_set is None:
-            words = set(self.surfaces)
-            self._key_set = frozenset(itertools.chain.from_iterable(map(token_keys, words)))
-        return self._key_set
+    def words(self) -> frozenset[str]:
+        """The distinct words of the text, as written (computed once)."""
+        if self._words is None:
+            self._words = frozenset(self.surfaces)
+        return self._words
 
     def sentence_of(self, token: int) -> int:
         """Index of the sentence holding token ``token``."""

@@ -28,6 +28,8 @@ _END = ""  # a token key is never empty, so "" marks the end of an alias in a no
 
 #: Per-word case rules.
 ANY, CAPITAL, ALL_CAPS = 0, 1, 2
+#: The commonest rule (one capitalised word), shared so that it is tested by identity.
+CAPITALISED_WORD: tuple[int, ...] = (CAPITAL,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +49,8 @@ class Match(NamedTuple):
     aliases: tuple[Alias, ...]
 
 
-#: The commonest rule (one capitalised word), shared so that it is tested by identity.
-CAPITALISED_WORD: tuple[int, ...] = (CAPITAL,)
+#: Builds a Match without the Python-level ``__new__`` of NamedTuple (the hot path).
+_new_match = tuple.__new__
 
 
 def case_rules(surfaces: Sequence[str]) -> tuple[int, ...] | None:
@@ -91,7 +93,7 @@ def _case_filter(
 
 
 class AliasTrie:
-    """Aliases keyed word by word; :meth:`scan` finds them in a tokenized text."""
+    """Aliases keyed word by word (a builder: :class:`LayeredTrie` scans texts)."""
 
     def __init__(self, *, cased: bool = True) -> None:
         self.root: dict[str, Any] = {}
@@ -153,20 +155,20 @@ class LayeredTrie:
             current = stack.pop()
             for key, child in current.items():
                 if key == _END:
-                    for entry in child:
-                        for alias in entry[0] if entry else ():
+                    for _, aliases, _ in child:
+                        for alias in aliases:
                             loosest = min(loosest, alias.case[0] if alias.case else ANY)
                 else:
                     stack.append(child)
         return loosest
 
     def _merge(self, into: dict[str, Any], node: dict[str, Any], layer: int) -> None:
-        # A word sequence's entries are a list indexed by layer: (aliases, cased) or None.
+        # A word sequence's entries: one (layer, aliases, cased) per layer that has any.
         for key, child in node.items():
             if key == _END:
                 aliases = tuple(child)
                 cased = any(a.case is not None for a in aliases)
-                into.setdefault(_END, [None] * self.layers)[layer] = (aliases, cased)
+                into[_END] = (*into.get(_END, ()), (layer, aliases, cased))
             else:
                 self._merge(into.setdefault(key, {}), child, layer)
 
@@ -187,8 +189,7 @@ class LayeredTrie:
     def scan(self, surfaces: Sequence[str]) -> list[list[Match]]:
         """Leftmost-longest matches of each layer over a text's words."""
         first = self._first
-        layers = range(self.layers)
-        found: list[list[Match]] = [[] for _ in layers]
+        found: list[list[Match]] = [[] for _ in range(self.layers)]
         resume = [0] * self.layers
         lowest = 0
         n = len(surfaces)
@@ -198,7 +199,7 @@ class LayeredTrie:
                 continue
             j = i + 1
             here = node.get(_END)
-            ends: list[tuple[int, list[Any]]] = [] if here is None else [(j, here)]
+            ends: list[tuple[int, tuple[Any, ...]]] = [] if here is None else [(j, here)]
             while j < n:
                 child = None
                 for key in token_keys(surfaces[j]):
@@ -214,23 +215,19 @@ class LayeredTrie:
                     ends.append((j, here))
             if not ends:
                 continue
-            emitted = False
-            for layer in layers:
-                if i < resume[layer]:
-                    continue
-                for end, entries in reversed(ends):
-                    entry = entries[layer]
-                    if entry is None:
+            claimed = 0  # bit per layer that matched from here
+            for end, entries in reversed(ends):
+                for layer, aliases, cased in entries:
+                    bit = 1 << layer
+                    if claimed & bit or i < resume[layer]:
                         continue
-                    aliases, cased = entry
                     if cased:
                         aliases = _case_filter(aliases, surfaces, i)
                         if not aliases:
                             continue
-                    found[layer].append(Match(i, end, aliases))
+                    found[layer].append(_new_match(Match, (i, end, aliases)))
                     resume[layer] = end
-                    emitted = True
-                    break
-            if emitted:
+                    claimed |= bit
+            if claimed:
                 lowest = min(resume)
         return found

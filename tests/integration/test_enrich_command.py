@@ -1,5 +1,6 @@
 """``scrapy enrich IN.jsonl -o OUT.jsonl`` in a subprocess: every line comes back, in
-order, with the enrichment fields."""
+order, with the enrichment fields. And a real crawl: its items carry the fields, and
+the spider arguments ``-a countries`` and ``-a min_relevance`` drop and count items."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from crawler.enrichment import ENRICH_FIELDS
 from crawler.items import SCHEMA_VERSION
+from tests.conftest import FixtureServer, run_crawl
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120
@@ -106,3 +112,59 @@ def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     done = run_enrich(str(tmp_path / "nope.jsonl"))
     assert done.returncode != 0
     assert b"cannot read" in done.stderr
+
+
+# -- the same fields and filters in a real crawl -------------------------------------
+
+SITE = "levantchronicle.com"
+
+
+@pytest.fixture(scope="module")
+def unfiltered(fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    result = run_crawl(
+        "wordpress",
+        tmp_path=tmp_path_factory.mktemp("unfiltered"),
+        args={"start_urls": fixture_server.url(SITE, "/")},
+        host_overrides={},
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(result.items) >= 3
+    return result
+
+
+@pytest.mark.slow
+def test_crawled_items_carry_the_fields(unfiltered: Any) -> None:
+    for item in unfiltered.items:
+        assert set(ENRICH_FIELDS) <= set(item)
+        assert item["schema_version"] == SCHEMA_VERSION
+    assert unfiltered.stats["enrich/items"] == len(unfiltered.items)
+    assert "article/dropped/filtered_country" not in unfiltered.stats
+
+
+@pytest.mark.slow
+def test_spider_arguments_filter_the_crawl(
+    fixture_server: FixtureServer, unfiltered: Any, tmp_path: Path
+) -> None:
+    counts = Counter(code for item in unfiltered.items for code in item["countries"])
+    # A country some items mention and others do not, and a minimum between scores.
+    country = next(c for c, n in counts.most_common() if n < len(unfiltered.items))
+    with_country = [i for i in unfiltered.items if country in i["countries"]]
+    scores = sorted({i["relevance"] for i in with_country})
+    minimum = scores[len(scores) // 2] if len(scores) > 1 else 0.0
+    expected = {i["url"] for i in with_country if i["relevance"] >= minimum}
+
+    result = run_crawl(
+        "wordpress",
+        tmp_path=tmp_path,
+        args={
+            "start_urls": fixture_server.url(SITE, "/"),
+            "countries": country.lower(),
+            "min_relevance": str(minimum),
+        },
+        host_overrides={},
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    assert {item["url"] for item in result.items} == expected
+    stats = result.stats
+    assert stats["article/dropped/filtered_country"] == len(unfiltered.items) - len(with_country)
+    assert stats.get("article/dropped/low_relevance", 0) == len(with_country) - len(expected)

@@ -170,6 +170,8 @@ def test_tripoli_is_libya_or_lebanon_by_context(text: str, expected: str) -> Non
         "She ate cold turkey and French fries.",
         "A turkey sandwich, a china plate, a jersey.",
         "Batman returns; Salt prices rose; Van drivers struck.",
+        "She is a member of the Pueblo of Isleta Indian tribe.",
+        "صبغ شعره باللون الرمادي",  # "grey", not Ramadi
     ],
 )
 def test_negatives_and_common_words_are_no_country(text: str) -> None:
