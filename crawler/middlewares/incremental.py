@@ -214,9 +214,11 @@ class IncrementalMiddleware:
                 continue
             page.candidates += 1
             record = records.get(url)
-            page.known += record is not None
             dates = output.meta.get(ENTRY_DATES_META) if isinstance(output, Request) else None
             verdict = self._judge(url, self.policy.decide(record, dates, now))
+            # A story this run found new (say, through the sitemap) and has stored since
+            # still counts as new here, so paging doesn't depend on which source won.
+            page.known += record is not None and verdict != "new"
             if verdict == "new":
                 kept.append(output)
             elif verdict.startswith("revisit"):

@@ -111,6 +111,23 @@ def test_new_and_due_articles_pass_and_paging_goes_on() -> None:
     assert stats["incremental/revisit"] == 2
 
 
+def test_story_stored_earlier_in_this_run_does_not_stop_paging() -> None:
+    # The feed found the new story first; by the time the listing is parsed the story is
+    # in the store. The listing still holds a story new to this run, so paging goes on.
+    records = {"https://x.test/old": record(30, 20)}
+    mw, spider = middleware(records)
+    feed = scrapy.Request("https://x.test/feed.xml", spider.parse_listing)
+    from_feed = scrapy.Request("https://x.test/new", spider.parse_article)
+    assert list(mw.process_spider_output(listing(spider).replace(request=feed), [from_feed]))
+    records["https://x.test/new"] = record(0.1, 0.1)
+    new = scrapy.Request("https://x.test/new", spider.parse_article)
+    old = scrapy.Request("https://x.test/old", spider.parse_article)
+    next_page = scrapy.Request("https://x.test/news/2", spider.parse_listing, cb_kwargs={"page": 2})
+    kept = list(mw.process_spider_output(listing(spider), [new, old, next_page]))
+    assert next_page in kept
+    assert mw.crawler.stats.get_value("incremental/paging_stopped") is None
+
+
 def test_items_from_a_revisit_are_remembered() -> None:
     mw, spider = middleware({})
     request = scrapy.Request("https://x.test/due", spider.parse_article)
