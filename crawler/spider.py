@@ -86,6 +86,7 @@ from crawler.middlewares.errors import FaultReporting
 from crawler.profile import SiteProfile
 from crawler.settings import base as defaults
 from crawler.urls import is_article_like, strip_tracking
+from crawler.wire import register_agencies
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -181,6 +182,8 @@ class NewsSpider(FaultReporting, scrapy.Spider):
         if spider._related_depth_arg is None:
             spider.related_depth = settings.getint("ARTICLE_RELATED_DEPTH", spider.related_depth)
         spider.min_words = settings.getint("ARTICLE_MIN_WORDS", spider.min_words)
+        if extra := settings.getdict("WIRE_AGENCIES_EXTRA"):
+            register_agencies(extra)
         return spider
 
     # -- configuration built once --------------------------------------------

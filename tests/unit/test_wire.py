@@ -278,3 +278,16 @@ def test_register_agencies(restore_agencies: None) -> None:
     assert match_agency("Jordan News Agency") == "Petra"
     assert match_agency("AFP News") == "AFP"
     assert detect_wire(credit_lines=["(بترا)"]).agencies == ["Petra"]
+
+
+def test_wire_agencies_extra_setting_is_registered_by_the_spider(restore_agencies: None) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from spiders.lemonde_en import LeMondeEnSpider
+
+    assert match_agency("Kuwait News Agency Plus") is None
+    crawler = get_crawler(
+        LeMondeEnSpider, {"WIRE_AGENCIES_EXTRA": {"KUNA": ["Kuwait News Agency Plus"]}}
+    )
+    LeMondeEnSpider.from_crawler(crawler)
+    assert match_agency("Kuwait News Agency Plus") == "KUNA"
