@@ -91,10 +91,20 @@ from crawler.wire import register_agencies
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-__all__ = ["ENTRY_DATES_META", "NewsSpider", "parse_int_arg", "split_list_arg"]
+__all__ = [
+    "ENTRY_DATES_META",
+    "SCRAPED_LINKS_META",
+    "NewsSpider",
+    "parse_int_arg",
+    "split_list_arg",
+]
 
 #: Request meta key: dates a sitemap/feed entry declared for the article (see entry_request).
 ENTRY_DATES_META = "entry_dates"
+#: Count, set on a listing response, of its article links that this run already scraped
+#: (found first through a feed or sitemap). They are not requested again, and the page
+#: does not count as "every article known" for the incremental paging stop.
+SCRAPED_LINKS_META = "listing_links_scraped_this_run"
 
 
 def parse_int_arg(value: Any, name: str, *, minimum: int = 0) -> int | None:
@@ -321,6 +331,11 @@ class NewsSpider(FaultReporting, scrapy.Spider):
             clean, self.parse_article, errback=self.article_failed, cb_kwargs={"depth": depth}
         )
 
+    def scraped_this_run(self, url: str) -> bool:
+        """Whether this run already built the article at ``url``."""
+        clean = self._scoped(url)
+        return clean is not None and clean in self._emitted
+
     def listing_request(self, url: str, page: int, depth: int) -> scrapy.Request | None:
         clean = self._scoped(url)
         if clean is None:
@@ -343,6 +358,8 @@ class NewsSpider(FaultReporting, scrapy.Spider):
         for link in self._article_extractor.extract_links(response):
             if self.is_article_url(link.url):
                 request = self.article_request(link.url)
+                if request is None and self.scraped_this_run(link.url):
+                    response.meta[SCRAPED_LINKS_META] = response.meta.get(SCRAPED_LINKS_META, 0) + 1
                 if request is not None and request.url not in seen:
                     seen.add(request.url)
                     yield request

@@ -24,9 +24,11 @@ drops its item after the dedup pipeline has recorded the fetch
 (``incremental/unchanged``); a changed text is written as an ``update``.
 
 Items a listing yields directly (the WordPress REST API) follow the same rule by their
-``url``. Paging stops on a listing page whose article links are all known: the next page
-(a request to the same callback with ``page`` + 1) is dropped
-(``incremental/paging_stopped``) when ``INCREMENTAL_STOP_PAGING`` is on.
+``url``. Paging stops on a listing page whose article links were all stored before this
+run: the next page (a request to the same callback with ``page`` + 1) is dropped
+(``incremental/paging_stopped``) when ``INCREMENTAL_STOP_PAGING`` is on. A link to a story
+this run found first through its feed or sitemap counts as new, so the stop does not depend
+on which source answered first.
 
 Every "now" comes from the project clock (``CLOCK``), the one the dedup store uses.
 Pending entries of an unfinished run do not count as stored, so a killed run's articles
@@ -47,7 +49,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
 from crawler.clock import Clock, build_clock
-from crawler.spider import ENTRY_DATES_META
+from crawler.spider import ENTRY_DATES_META, SCRAPED_LINKS_META
 from crawler.urlhistory import UrlHistory, UrlRecord, history_for
 
 if TYPE_CHECKING:
@@ -274,7 +276,14 @@ class IncrementalMiddleware:
     def _release(
         self, held: list[Request], page: _Page, response: Response | None
     ) -> list[Request]:
-        if held and self.stop_paging and page.candidates and page.known == page.candidates:
+        scraped_this_run = response is not None and response.meta.get(SCRAPED_LINKS_META)
+        if (
+            held
+            and self.stop_paging
+            and page.candidates
+            and page.known == page.candidates
+            and not scraped_this_run
+        ):
             self._inc("incremental/paging_stopped")
             logger.debug("Every article on %s is known: not paging further", response)
             return []

@@ -17,8 +17,10 @@ from crawler.clock import FixedClock
 from crawler.extensions.progress import format_summary
 from crawler.middlewares.incremental import REVISIT_META, IncrementalMiddleware, RevisitPolicy
 from crawler.runstatus import ExitCode, error_rate, judge_spider, run_exit_code
-from crawler.spider import ENTRY_DATES_META
+from crawler.spider import ENTRY_DATES_META, SCRAPED_LINKS_META
 from crawler.urlhistory import UrlRecord
+from spiders.lemonde_en import LeMondeEnSpider
+from tests.conftest import SITES_DIR
 
 NOW = datetime(2024, 10, 3, 1, 0, tzinfo=UTC).timestamp()
 HOUR = 3600.0
@@ -126,6 +128,35 @@ def test_story_stored_earlier_in_this_run_does_not_stop_paging() -> None:
     kept = list(mw.process_spider_output(listing(spider), [new, old, next_page]))
     assert next_page in kept
     assert mw.crawler.stats.get_value("incremental/paging_stopped") is None
+
+
+def test_listing_linking_a_story_scraped_this_run_goes_on_paging() -> None:
+    # The spider does not request again a story it built from the feed earlier in this
+    # run; it marks the listing so that the page's other, known links don't stop paging.
+    known = {"https://x.test/old": record(30, 20)}
+    mw, spider = middleware(known)
+    response = listing(spider)
+    response.meta[SCRAPED_LINKS_META] = 1
+    old = scrapy.Request("https://x.test/old", spider.parse_article)
+    next_page = scrapy.Request("https://x.test/news/2", spider.parse_listing, cb_kwargs={"page": 2})
+    assert list(mw.process_spider_output(response, [old, next_page])) == [next_page]
+    assert mw.crawler.stats.get_value("incremental/paging_stopped") is None
+
+
+def test_news_spider_marks_listing_links_it_scraped_this_run() -> None:
+    crawler = get_crawler(LeMondeEnSpider)
+    news = LeMondeEnSpider.from_crawler(crawler)
+    crawler.stats.open_spider()
+    page = SITES_DIR / "www.lemonde.fr" / "pages" / "en" / "international" / "index.html"
+    request = scrapy.Request("https://www.lemonde.fr/en/international/", news.parse_listing)
+    response = HtmlResponse(request.url, body=page.read_bytes(), request=request)
+    linked = [r.url for r in news.parse_listing(response) if r.callback == news.parse_article]
+    assert len(linked) >= 2 and SCRAPED_LINKS_META not in response.meta
+    news.emit({"url": linked[0], "title": "One", "body": "Text."})
+    response = HtmlResponse(request.url, body=page.read_bytes(), request=request.copy())
+    again = [r.url for r in news.parse_listing(response) if r.callback == news.parse_article]
+    assert again == linked[1:]
+    assert response.meta[SCRAPED_LINKS_META] == 1
 
 
 def test_items_from_a_revisit_are_remembered() -> None:
