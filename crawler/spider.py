@@ -101,9 +101,9 @@ __all__ = [
 
 #: Request meta key: dates a sitemap/feed entry declared for the article (see entry_request).
 ENTRY_DATES_META = "entry_dates"
-#: Count, set on a listing response, of its article links that this run already scraped
-#: (found first through a feed or sitemap). They are not requested again, and the page
-#: does not count as "every article known" for the incremental paging stop.
+#: Set on a listing response: its article links (canonical URLs) that this run already
+#: scraped, found first through a feed or sitemap. They are not requested again; the
+#: incremental middleware still counts the new ones among them for its paging stop.
 SCRAPED_LINKS_META = "listing_links_scraped_this_run"
 
 
@@ -331,10 +331,10 @@ class NewsSpider(FaultReporting, scrapy.Spider):
             clean, self.parse_article, errback=self.article_failed, cb_kwargs={"depth": depth}
         )
 
-    def scraped_this_run(self, url: str) -> bool:
-        """Whether this run already built the article at ``url``."""
+    def scraped_this_run(self, url: str) -> str | None:
+        """The canonical form of ``url`` if this run already built its article."""
         clean = self._scoped(url)
-        return clean is not None and clean in self._emitted
+        return clean if clean is not None and clean in self._emitted else None
 
     def listing_request(self, url: str, page: int, depth: int) -> scrapy.Request | None:
         clean = self._scoped(url)
@@ -358,8 +358,8 @@ class NewsSpider(FaultReporting, scrapy.Spider):
         for link in self._article_extractor.extract_links(response):
             if self.is_article_url(link.url):
                 request = self.article_request(link.url)
-                if request is None and self.scraped_this_run(link.url):
-                    response.meta[SCRAPED_LINKS_META] = response.meta.get(SCRAPED_LINKS_META, 0) + 1
+                if request is None and (clean := self.scraped_this_run(link.url)):
+                    response.meta.setdefault(SCRAPED_LINKS_META, []).append(clean)
                 if request is not None and request.url not in seen:
                     seen.add(request.url)
                     yield request

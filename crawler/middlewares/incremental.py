@@ -276,13 +276,14 @@ class IncrementalMiddleware:
     def _release(
         self, held: list[Request], page: _Page, response: Response | None
     ) -> list[Request]:
-        scraped_this_run = response is not None and response.meta.get(SCRAPED_LINKS_META)
+        scraped = response.meta.get(SCRAPED_LINKS_META, ()) if response is not None else ()
+        new_in_run = any(self._verdicts.get(url) == "new" for url in scraped)
         if (
             held
             and self.stop_paging
             and page.candidates
             and page.known == page.candidates
-            and not scraped_this_run
+            and not new_in_run
         ):
             self._inc("incremental/paging_stopped")
             logger.debug("Every article on %s is known: not paging further", response)

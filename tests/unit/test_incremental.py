@@ -130,17 +130,27 @@ def test_story_stored_earlier_in_this_run_does_not_stop_paging() -> None:
     assert mw.crawler.stats.get_value("incremental/paging_stopped") is None
 
 
-def test_listing_linking_a_story_scraped_this_run_goes_on_paging() -> None:
+@pytest.mark.parametrize(("first_seen", "pages_on"), [("new", True), ("revisit", False)])
+def test_listing_linking_a_story_scraped_this_run(first_seen: str, pages_on: bool) -> None:
     # The spider does not request again a story it built from the feed earlier in this
-    # run; it marks the listing so that the page's other, known links don't stop paging.
+    # run and lists it on the listing response. A story new to this run keeps paging
+    # going; a revisited one (stored before the run) does not.
+    story = "https://x.test/story"
     known = {"https://x.test/old": record(30, 20)}
+    if first_seen == "revisit":
+        known[story] = record(10, 7)
     mw, spider = middleware(known)
+    feed = scrapy.Request("https://x.test/feed.xml", spider.parse_listing)
+    feed_response = HtmlResponse(feed.url, body=b"", request=feed)
+    assert list(
+        mw.process_spider_output(feed_response, [scrapy.Request(story, spider.parse_article)])
+    )
     response = listing(spider)
-    response.meta[SCRAPED_LINKS_META] = 1
+    response.meta[SCRAPED_LINKS_META] = [story]
     old = scrapy.Request("https://x.test/old", spider.parse_article)
     next_page = scrapy.Request("https://x.test/news/2", spider.parse_listing, cb_kwargs={"page": 2})
-    assert list(mw.process_spider_output(response, [old, next_page])) == [next_page]
-    assert mw.crawler.stats.get_value("incremental/paging_stopped") is None
+    kept = list(mw.process_spider_output(response, [old, next_page]))
+    assert kept == ([next_page] if pages_on else [])
 
 
 def test_news_spider_marks_listing_links_it_scraped_this_run() -> None:
@@ -156,7 +166,7 @@ def test_news_spider_marks_listing_links_it_scraped_this_run() -> None:
     response = HtmlResponse(request.url, body=page.read_bytes(), request=request.copy())
     again = [r.url for r in news.parse_listing(response) if r.callback == news.parse_article]
     assert again == linked[1:]
-    assert response.meta[SCRAPED_LINKS_META] == 1
+    assert response.meta[SCRAPED_LINKS_META] == linked[:1]
 
 
 def test_items_from_a_revisit_are_remembered() -> None:
