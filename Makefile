@@ -36,6 +36,8 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark in one run (~25 min on 2 cores), results to bench/RESULTS.md;
+# BENCH_ARGS=--quick crawls a 1,000-page site, BENCH_ARGS=--smoke runs CI-sized parts.
 bench: setup
 	$(BIN)/python -m bench --out bench/RESULTS.md $(BENCH_ARGS)
 

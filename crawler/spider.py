@@ -269,6 +269,8 @@ class NewsSpider(FaultReporting, scrapy.Spider):
     def is_liveblog_page(self, response: TextResponse) -> bool:
         """Whether the page's main JSON-LD node is a ``LiveBlogPosting`` (an article
         merely mentioning a live blog, e.g. through ``isPartOf``, is not one)."""
+        if "LiveBlogPosting" not in response.text:  # script text is never entity-encoded
+            return False
         blocks = response.xpath('//script[@type="application/ld+json"]/text()').getall()
         if not any("LiveBlogPosting" in block for block in blocks):
             return False

@@ -3,8 +3,10 @@
 Policy: a contender's speed is pages (responses received) per second of its crawl
 (``engine_started`` to ``engine_stopped``, so interpreter start-up and imports are left
 out); its CPU per page is the crawl's CPU time over those pages; its peak RSS is the
-child process's ``ru_maxrss``. Ratios are taken against the bare Scrapy spider (and
-ours against trafilatura), because absolute rates drift with the machine's load.
+child process's ``VmHWM`` as it reports it (``ru_maxrss`` from ``wait4`` where /proc is
+missing, which also counts the parent's pages the child was forked with). Ratios are
+taken against the bare Scrapy spider (and ours against trafilatura), because absolute
+rates drift with the machine's load.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class CrawlRun:
     maxrss_kb: int
     server_cpu: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
+    rss_source: str = "ru_maxrss"
 
     @property
     def pages_per_s(self) -> float:

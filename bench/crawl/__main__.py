@@ -3,10 +3,10 @@
 Starts the generated site (:mod:`bench.crawl.site`) in a server process, measures the
 server alone with a bare asyncio client (every page once, same concurrency), then crawls
 it with each contender (:mod:`bench.crawl.spiders`) in a child process of its own:
-pages/s and CPU per page from the child's own clock (``report.json``), peak RSS and total
-CPU from ``os.wait4``. ``--rounds N`` repeats the contenders in rotating order and keeps
-each one's median run. ``--profile`` adds one untimed run of ours under cProfile and
-lists the hot spots. ``--smoke``: 300 pages.
+pages/s, CPU per page and peak RSS (``VmHWM``) from the child's own report
+(``report.json``), its total CPU from ``os.wait4``. ``--rounds N`` repeats the
+contenders in rotating order and keeps each one's median run. ``--profile`` adds one
+untimed run of ours under cProfile and lists the hot spots. ``--smoke``: 300 pages.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import pstats
+import re
 import shlex
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -115,14 +117,18 @@ def run_contender(
     workdir: Path,
     concurrency: int,
     profile: Path | None = None,
+    extra: Sequence[str] = (),
 ) -> CrawlRun:
-    """One crawl in a child process; CPU and peak RSS from ``os.wait4``."""
+    """One crawl in a child process (see the module docstring for what is measured); ``extra``:
+    ``NAME=VALUE`` settings for the child."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     cmd = [sys.executable, "-m", "bench.crawl.spiders", name, "--workdir", str(workdir)]
     cmd += ["--start-urls", ",".join(start_urls), "--concurrency", str(concurrency)]
     if profile is not None:
         cmd += ["--profile", str(profile)]
+    for pair in extra:
+        cmd += ["--set", pair]
     cpu = server_cpu(base)
     start = time.perf_counter()
     with (workdir / "child.out").open("w") as out:
@@ -144,7 +150,8 @@ def run_contender(
         crawl_cpu=report["crawl_cpu"],
         process_seconds=seconds,
         process_cpu=usage.ru_utime + usage.ru_stime,
-        maxrss_kb=usage.ru_maxrss,
+        maxrss_kb=int(report.get("vmhwm_kb") or usage.ru_maxrss),
+        rss_source="VmHWM" if report.get("vmhwm_kb") else "ru_maxrss",
         server_cpu=server_cpu(base) - cpu,
         stats={k: v for k, v in stats.items() if "/" in k and k.split("/")[0] in _STAT_GROUPS},
     )
@@ -158,55 +165,62 @@ def _where(key: tuple[str, int, str]) -> str:
     path, line, func = key
     if path == "~":
         return func
-    for marker in ("site-packages/", "/work/main/", str(ROOT) + "/", "lib/python3"):
-        if marker in path:
-            path = path.split(marker, 1)[1]
-            break
+    path = re.sub(r"^.*?(site-packages/|/lib/python3\.\d+/)", "", path)
+    path = path.removeprefix(str(ROOT) + "/")
     return f"{path}:{line}({func})"
 
 
+#: Parts of the full pipeline's profile: (label, file suffix, function); cumulative
+#: times, chosen so that none contains another.
+COMPONENTS = (
+    ("extraction (`extract_from_response`)", "crawler/extraction.py", "extract_from_response"),
+    ("validate pipeline (jsonschema)", "pipelines/validate.py", "process_item"),
+    ("enrich pipeline", "pipelines/enrich.py", "process_item"),
+    ("dedup pipeline", "pipelines/dedup.py", "process_item"),
+    ("HTML parsing (lxml through parsel)", "parsel/selector.py", "create_root_node"),
+    ("feed export (JSONL)", "scrapy/extensions/feedexport.py", "item_scraped"),
+    ("listing pages (link extraction)", "crawler/spider.py", "parse_listing"),
+)
+
+
 def hotspots(profile: Path, n: int = 5) -> dict[str, Any]:
-    """Top ``n`` functions by own time, and the project's top functions by cumulative
-    time, as shares of the profiled run."""
+    """Shares of the profiled CPU time: per pipeline component (:data:`COMPONENTS`, the
+    rest being Scrapy, Twisted/asyncio and start-up) and the top ``n`` functions by
+    own time."""
     stats = pstats.Stats(str(profile))
     entries = stats.stats  # type: ignore[attr-defined]
     total = sum(tt for _, _, tt, _, _ in entries.values()) or 1.0
     own = sorted(entries.items(), key=lambda kv: kv[1][2], reverse=True)[:n]
-    project = [
-        (key, value)
-        for key, value in entries.items()
-        if key[0].startswith((str(ROOT / "crawler"), str(ROOT / "pipelines")))
-    ]
-    project.sort(key=lambda kv: kv[1][3], reverse=True)
+    parts = []
+    for label, suffix, func in COMPONENTS:
+        cum = sum(v[3] for k, v in entries.items() if k[0].endswith(suffix) and k[2] == func)
+        parts.append({"component": label, "cum_s": cum, "share": cum / total})
+    rest = total - sum(part["cum_s"] for part in parts)
+    parts.append({"component": "Scrapy, Twisted/asyncio, start-up (the rest)", "cum_s": rest})
+    parts[-1]["share"] = rest / total
+    parts.sort(key=lambda part: part["cum_s"], reverse=True)
     return {
         "total_seconds": total,
+        "components": parts,
         "own": [
             {"where": _where(k), "calls": v[1], "own_s": v[2], "share": v[2] / total}
             for k, v in own
-        ],
-        "project_cumulative": [
-            {"where": _where(k), "calls": v[1], "cum_s": v[3], "share": v[3] / total}
-            for k, v in project[: 2 * n]
         ],
     }
 
 
 def render_hotspots(spots: dict[str, Any]) -> list[str]:
-    lines = [f"cProfile of one run of ours ({spots['total_seconds']:.1f} s profiled).", ""]
-    lines += ["Top functions by own time:", ""]
+    lines = [f"cProfile (CPU clock) of one more run of ours: {spots['total_seconds']:.1f} s.", ""]
+    lines += table(
+        ("component", "CPU s", "share"),
+        ((s["component"], fmt(s["cum_s"], 1), f"{s['share']:.1%}") for s in spots["components"]),
+    )
+    lines += ["", "Top functions by own time:", ""]
     lines += table(
         ("#", "function", "calls", "own s", "share"),
         (
             (str(i), f"`{s['where']}`", f"{s['calls']:,}", fmt(s["own_s"], 2), f"{s['share']:.1%}")
             for i, s in enumerate(spots["own"], 1)
-        ),
-    )
-    lines += ["", "Project functions by cumulative time:", ""]
-    lines += table(
-        ("function", "calls", "cumulative s", "share"),
-        (
-            (f"`{s['where']}`", f"{s['calls']:,}", fmt(s["cum_s"], 2), f"{s['share']:.1%}")
-            for s in spots["project_cumulative"]
         ),
     )
     return lines
@@ -227,8 +241,9 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
             order = args.contenders[round_no % len(args.contenders) :]
             order += args.contenders[: round_no % len(args.contenders)]
             for name in order:
+                workdir = workroot / f"{name}-{round_no}"
                 run = run_contender(
-                    name, base, start_urls, workroot / f"{name}-{round_no}", args.concurrency
+                    name, base, start_urls, workdir, args.concurrency, extra=args.set
                 )
                 print(
                     f"[bench.crawl] round {round_no + 1} {name}: {run.pages} pages, "
@@ -240,13 +255,14 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         spots = None
         if args.profile:
             prof = workroot / "ours.prof"
-            run_contender(
-                "ours", base, start_urls, workroot / "ours-profile", args.concurrency, prof
-            )
+            workdir = workroot / "ours-profile"
+            run_contender("ours", base, start_urls, workdir, args.concurrency, prof, args.set)
             spots = hotspots(prof)
     finally:
         server.terminate()
         server.wait()
+        if server.stdout is not None:
+            server.stdout.close()
         if args.workdir is None:
             shutil.rmtree(workroot, ignore_errors=True)
     best = {name: median_run(runs) for name, runs in rounds.items() if runs}
@@ -256,6 +272,7 @@ def run_bench(args: argparse.Namespace) -> dict[str, Any]:
         "site_pages": len(paths),
         "concurrency": args.concurrency,
         "rounds": args.rounds,
+        "extra_settings": list(args.set),
         "server": checks[-1],
         "runs": {name: run.as_dict() for name, run in best.items()},
         "all_rounds": {name: [run.pages_per_s for run in runs] for name, runs in rounds.items()},
@@ -286,7 +303,8 @@ def render(result: dict[str, Any]) -> list[str]:
         f"listing pages, article pages {sizes['min_kb']:.0f}–{sizes['max_kb']:.0f} KB "
         f"(median {sizes['median_kb']:.0f} KB). CONCURRENT_REQUESTS = "
         f"CONCURRENT_REQUESTS_PER_DOMAIN = {result['concurrency']}, no delay, AutoThrottle "
-        f"and robots.txt off, LOG_LEVEL INFO; median of {result['rounds']} round(s).",
+        f"and robots.txt off, LOG_LEVEL INFO{_extra(result)}; median of {result['rounds']} "
+        "round(s).",
         "",
         f"Server alone (bare asyncio keep-alive client, same concurrency): "
         f"{server['pages_per_s']:,.0f} pages/s, {server['mb_per_s']:,.0f} MB/s, "
@@ -309,6 +327,11 @@ def render(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _extra(result: dict[str, Any]) -> str:
+    pairs = result.get("extra_settings") or []
+    return "".join(f", {pair}" for pair in pairs)
+
+
 def _fields(run: dict[str, Any]) -> dict[str, Any]:
     names = CrawlRun.__dataclass_fields__
     return {k: v for k, v in run.items() if k in names}
@@ -329,6 +352,14 @@ def parser() -> argparse.ArgumentParser:
         help="contenders to run (all)",
     )
     p.add_argument("--profile", action="store_true", help="add an untimed cProfile run of ours")
+    p.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra setting for every contender (repeatable)",
+    )
     p.add_argument("--workdir", type=Path, help="keep every crawl's files here")
     p.add_argument("--out", type=Path, help="write the Markdown section here")
     p.add_argument("--json", type=Path, help="write every number as JSON here")
@@ -356,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
     if args.json:
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        payload = {**result, "command": command, "date": f"{datetime.now(UTC):%Y-%m-%d}"}
+        args.json.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -53,9 +53,24 @@ COMMON: dict[str, Any] = {
 }
 
 
+def vm_hwm_kb() -> int | None:
+    """This process's peak resident set (``VmHWM``, kB), or None without /proc. Unlike
+    ``ru_maxrss`` it starts afresh at ``exec``, so a child does not report the RSS of the
+    parent it was forked from."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 class BenchReport:
     """Extension: wall and CPU time from ``engine_started`` to ``engine_stopped`` (feeds
-    closed, pipelines done) and the final stats, written to ``BENCH_REPORT_FILE``."""
+    closed, pipelines done), the peak RSS (:func:`vm_hwm_kb`) and the final stats,
+    written to ``BENCH_REPORT_FILE``."""
 
     def __init__(self, crawler: Crawler, path: Path) -> None:
         self.crawler = crawler
@@ -79,6 +94,7 @@ class BenchReport:
 
     def engine_stopped(self) -> None:
         wall, cpu = self._clock()
+        peak = vm_hwm_kb()
         assert self.crawler.stats is not None
         stats = {
             k: v
@@ -86,6 +102,8 @@ class BenchReport:
             if isinstance(v, int | float) and not isinstance(v, bool)
         }
         report = {"crawl_seconds": wall - self.started[0], "crawl_cpu": cpu - self.started[1]}
+        if peak is not None:
+            report["vmhwm_kb"] = peak
         self.path.write_text(json.dumps({**report, "stats": stats}, indent=1), encoding="utf-8")
 
 
@@ -188,8 +206,30 @@ def project_overrides(base: Any, workdir: Path) -> dict[str, Any]:
     }
 
 
-def run(contender: str, start_urls: list[str], workdir: Path, concurrency: int) -> None:
-    """One crawl in this process (blocks until the reactor stops)."""
+def parse_set(pairs: list[str]) -> dict[str, Any]:
+    """``["CONCURRENT_ITEMS=16", "X=abc"]`` -> ``{"CONCURRENT_ITEMS": 16, "X": "abc"}``
+    (values read as JSON when they are JSON, else kept as strings)."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ValueError(f"expected NAME=VALUE, got {pair!r}")
+        try:
+            out[name] = json.loads(value)
+        except json.JSONDecodeError:
+            out[name] = value
+    return out
+
+
+def run(
+    contender: str,
+    start_urls: list[str],
+    workdir: Path,
+    concurrency: int,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """One crawl in this process (blocks until the reactor stops); ``extra`` settings
+    go on top of everything."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -205,7 +245,7 @@ def run(contender: str, start_urls: list[str], workdir: Path, concurrency: int) 
     else:
         settings = Settings()
         spidercls = BareSpider if contender == "bare" else TrafilaturaSpider
-    settings.setdict(overrides, priority="cmdline")
+    settings.setdict({**overrides, **(extra or {})}, priority="cmdline")
     process = CrawlerProcess(settings)
     process.crawl(spidercls, start_urls=",".join(start_urls))
     process.start()
@@ -218,16 +258,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--profile", type=Path, help="run under cProfile, stats to this file")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="extra setting"
+    )
     args = parser.parse_args(argv)
     urls = [u for u in args.start_urls.split(",") if u]
+    extra = parse_set(args.set)
     if args.profile:
         import cProfile
 
         profiler = cProfile.Profile(time.process_time)  # CPU time: robust to other load
-        profiler.runcall(run, args.contender, urls, args.workdir, args.concurrency)
+        profiler.runcall(run, args.contender, urls, args.workdir, args.concurrency, extra)
         profiler.dump_stats(args.profile)
     else:
-        run(args.contender, urls, args.workdir, args.concurrency)
+        run(args.contender, urls, args.workdir, args.concurrency, extra)
     return 0
 
 

@@ -23,6 +23,10 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 #: Per-site cap: news sites are crawled gently, whatever the global concurrency.
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+#: Items and requests a callback's output is processed with at once. Scrapy starts that
+#: many asyncio tasks for every response (default 100); an article yields one item and
+#: a few related links, and the item pipelines are synchronous, so more buys nothing.
+CONCURRENT_ITEMS = 16
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

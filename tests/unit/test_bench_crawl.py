@@ -15,7 +15,7 @@ from scrapy.utils.test import get_crawler
 from bench.crawl import CrawlRun, median_run, ratios, render_runs, render_targets, targets
 from bench.crawl.__main__ import hotspots
 from bench.crawl.site import COPY_EVERY, COPY_LAG, MAX_SIZE, MIN_SIZE, Site, _Http
-from bench.crawl.spiders import COMMON, BareSpider, crawl_settings, our_spider
+from bench.crawl.spiders import COMMON, BareSpider, crawl_settings, our_spider, parse_set
 
 BASE = "http://127.0.0.1:8000"
 
@@ -123,6 +123,16 @@ def test_contenders_run_with_the_same_crawl_settings(tmp_path: Path) -> None:
     assert "FEEDS" in crawl_settings("trafilatura", tmp_path, 16)
 
 
+def test_extra_settings_are_read_as_json_when_they_are_json() -> None:
+    assert parse_set(["CONCURRENT_ITEMS=16", "LOG_LEVEL=DEBUG", 'X={"a": 1}']) == {
+        "CONCURRENT_ITEMS": 16,
+        "LOG_LEVEL": "DEBUG",
+        "X": {"a": 1},
+    }
+    with pytest.raises(ValueError, match="NAME=VALUE"):
+        parse_set(["CONCURRENT_ITEMS"])
+
+
 def test_bare_spider_and_ours_follow_the_same_links() -> None:
     site = Site(250, seed=3, base_url=BASE)
     name = next(name for name, listed in site.listings.items() if len(listed) > 1)
@@ -200,3 +210,42 @@ def test_hotspots_lists_the_top_functions(tmp_path: Path) -> None:
     assert len(spots["own"]) == 3
     assert all(0 <= s["share"] <= 1 for s in spots["own"])
     assert spots["own"][0]["own_s"] >= spots["own"][-1]["own_s"]
+
+
+# -- a tiny crawl ----------------------------------------------------------------------
+
+
+def jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_tiny_crawl_by_every_contender(tmp_path: Path) -> None:
+    """The whole benchmark on a 30-article site: every contender fetches the same pages,
+    the two extracting ones write one JSONL line per article."""
+    from bench.crawl.__main__ import main
+    from crawler.items import ARTICLE_FIELDS
+
+    out = tmp_path / "crawl.json"
+    assert main(["--pages", "30", "--workdir", str(tmp_path), "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    site_pages = result["site_pages"]
+    assert site_pages == len(list(Site(30, seed=8).paths()))  # articles and listings
+    assert result["same_pages"]
+    runs = result["runs"]
+    assert len({run["pages"] for run in runs.values()}) == 1
+    assert runs["bare"]["pages"] >= site_pages
+    assert runs["bare"]["items"] == 0
+    assert runs["trafilatura"]["items"] == runs["ours"]["items"] == 30
+    assert all(runs[name]["maxrss_kb"] > 0 and runs[name]["crawl_cpu"] > 0 for name in runs)
+    # the child's own high-water mark, not the parent's (a forked child inherits its RSS)
+    assert all(runs[name]["rss_source"] == "VmHWM" for name in runs)
+    traf = jsonl(tmp_path / "trafilatura-0" / "items.jsonl")
+    assert len(traf) == 30
+    assert all(item["title"] and item["text"] for item in traf)
+    feed = tmp_path / "ours-0" / "bench_site.jsonl"
+    copies = tmp_path / "ours-0" / "bench_site.duplicates.jsonl"
+    ours = [item for path in (feed, copies) if path.exists() for item in jsonl(path)]
+    assert len(ours) == 30
+    assert all(set(ARTICLE_FIELDS) <= set(item) for item in ours)
+    assert sum(1 for item in ours if item["duplicate_of"]) == 30 // COPY_EVERY
+    assert result["targets"][0]["label"] == "pages/s vs bare Scrapy"
