@@ -1,0 +1,1 @@
+"""Benchmarks of the wire-copy deduplicator (``crawler.dedup``): see ``README.md``."""

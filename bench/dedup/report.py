@@ -64,7 +64,7 @@ def corpus_section(stats: dict[str, Any], notes: Sequence[str]) -> list[str]:
         f"- Machine-translation-like copies replace {pct(stats['mt_share'])} of content words "
         "on average.",
     ]
-    lines += [f"- Left out: {note}" for note in notes]
+    lines += [f"- {note}" for note in notes]
     return lines
 
 

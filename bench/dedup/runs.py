@@ -10,14 +10,11 @@ crawl meets the copies) and seeded shuffles.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
 import json
 import random
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,34 +51,20 @@ def project_dedup() -> Any:
     return Deduplicator.from_settings(get_project_settings(), store=MemoryStore())
 
 
-def cli_options(output: Path, *extra: str) -> argparse.Namespace:
-    """The options ``scrapy dedup IN -o OUTPUT [extra]`` would get (its own defaults)."""
-    from scrapy.utils.project import get_project_settings
-
-    from crawler.commands.dedup import Command
-
-    parser = argparse.ArgumentParser()
-    command = Command()
-    command.settings = get_project_settings()
-    command.add_options(parser)
-    return parser.parse_args(["-o", str(output), "--progress", str(10**12), *extra])
-
-
-def dedup_file(dedup: Any, source: Path, output: Path, *extra: str) -> None:
+def dedup_file(dedup: Any, source: Path, output: Path, *, workers: int | None = None) -> None:
     """Exactly what ``scrapy dedup SOURCE -o OUTPUT`` does with ``dedup`` (learn the
     sites' lines, check in batches, finalize, write every line back), progress muted."""
-    from crawler.commands.dedup import Command
+    from crawler.dedup.offline import dedup_files
 
-    with contextlib.redirect_stderr(io.StringIO()):
-        Command()._run(dedup, [source], cli_options(output, *extra))
+    dedup_files(dedup, [source], output, workers=workers, log=None)
 
 
-CHECKS = ("check_and_add_fingerprints", "check_and_add_many")
+CHECKS = ("check_and_add_prepared", "check_and_add_many")
 
 
 def doc_url(entry: Any) -> str:
-    """URL of a batch entry: a ``Document`` or a (document, fingerprint) pair."""
-    return str(entry[0].url if isinstance(entry, tuple) else entry.url)
+    """URL of a batch entry: a ``Document`` or a ``Prepared`` fingerprint."""
+    return str(entry.url)
 
 
 def capture(dedup: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -101,14 +84,14 @@ def capture(dedup: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     for name in CHECKS:
         if hasattr(dedup, name):
             setattr(dedup, name, checking(getattr(dedup, name)))
-    finalize = dedup.finalize_clusters
+    finalize = dedup.iter_finalized
 
-    def finalized(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        out = finalize(*args, **kwargs)
-        records.extend(out)
-        return out
+    def finalized(*args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        for record in finalize(*args, **kwargs):
+            records.append(record)
+            yield record
 
-    dedup.finalize_clusters = finalized
+    dedup.iter_finalized = finalized
     return verdicts, records
 
 

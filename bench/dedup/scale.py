@@ -16,6 +16,7 @@ their original, pairwise precision).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import statistics
@@ -153,6 +154,19 @@ def generate(path: Path, n: int, seed: int = 7, copy_share: float = 0.3) -> dict
     }
 
 
+def generated(path: Path, n: int, seed: int) -> dict[str, Any]:
+    """:func:`generate`, or the statistics of the same corpus already generated at
+    ``path`` (a kept ``--workdir``; generation is not timed)."""
+    stats = path.with_suffix(".stats.json")
+    if path.is_file() and stats.is_file():
+        known = json.loads(stats.read_text())
+        if known.get("items") == n and known.get("seed") == seed:
+            return dict(known)
+    corpus = {**generate(path, n, seed), "seed": seed}
+    stats.write_text(json.dumps(corpus))
+    return corpus
+
+
 def memory_mb(pid: int | str = "self") -> tuple[float, float]:
     """(current RSS, peak RSS) in MB from ``/proc/<pid>/status``.
 
@@ -186,11 +200,6 @@ def descendants(pid: int) -> list[int]:
         found.append(current)
         todo += children.get(current, [])
     return found
-
-
-def tree_rss_mb(pid: int) -> float:
-    """Current RSS of ``pid`` and its descendants (worker pools included), in MB."""
-    return sum(memory_mb(p)[0] for p in descendants(pid))
 
 
 def score(output: Path) -> dict[str, float | None]:
@@ -237,11 +246,15 @@ def run_worker(
     peak = 0.0
     with log.open("w") as err, output.with_suffix(".report").open("w") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=root)
-        while True:
+        tree: list[int] = [proc.pid]
+        for tick in itertools.count():
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            peak = max(peak, memory_mb(proc.pid)[1], tree_rss_mb(proc.pid))
+            if tick % 20 == 0:  # finding the children scans /proc: not every sample
+                tree = descendants(proc.pid)
+            rss = sum(memory_mb(p)[0] for p in tree)
+            peak = max(peak, memory_mb(proc.pid)[1], rss)
             time.sleep(0.25)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
@@ -279,7 +292,7 @@ def run_scale(
     ``min(n, baseline_max)``."""
     workdir.mkdir(parents=True, exist_ok=True)
     source = workdir / f"scale-{n}.jsonl"
-    corpus = generate(source, n, seed)
+    corpus = generated(source, n, seed)
     runs = []
     if ours in ("worker", "both"):
         runs.append(run_worker("ours", source, workdir / "ours.jsonl"))

@@ -11,6 +11,7 @@ time per phase and verdicts per stage when available.
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -20,20 +21,25 @@ from typing import Any
 
 from bench.dedup.scale import memory_mb
 
+#: Items between two progress lines of ours on stderr (the run's log).
+PROGRESS = 50_000
+
 
 class PhaseTimer:
-    """Accumulated seconds of wrapped callables."""
+    """Accumulated seconds (wall clock and this process's CPU) of wrapped callables."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
 
     def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
                 self.seconds[name] += time.perf_counter() - started
+                self.cpu[name] += time.process_time() - cpu
 
         return timed
 
@@ -58,10 +64,11 @@ def ours(source: Path, output: Path, limit: int) -> dict[str, Any]:
     Phases are timed in this process: the learning pass, the checks (with near and
     loose verification inside), finalize; the rest is reading, parsing and
     fingerprinting (in the command's worker processes on large inputs) and writing."""
-    from bench.dedup.runs import CHECKS, dedup_file, project_dedup
-    from crawler.dedup import core
+    from bench.dedup.runs import CHECKS, project_dedup
+    from crawler.dedup import core, offline
 
     timer = PhaseTimer()
+    offline.final_clusters = timer.wrap("finalize", offline.final_clusters)
     core.near_matches = timer.wrap("near verify", core.near_matches)
     core.loose_matches = timer.wrap("loose verify", core.loose_matches)
     total = count_lines(source, 0)
@@ -73,10 +80,12 @@ def ours(source: Path, output: Path, limit: int) -> dict[str, Any]:
         ("learn_lines", "learn pass"),
         ("learn_line_hashes", "learn pass"),
         ("fingerprint", "fingerprint (main process)"),
-        ("finalize_clusters", "finalize"),
     ):
         if hasattr(dedup, attr):
             setattr(dedup, attr, timer.wrap(name, getattr(dedup, attr)))
+    fingerprinter = dedup.fingerprinter  # redone in this process (learned lines changed)
+    fingerprinter.fingerprint = timer.wrap("fingerprint (main process)", fingerprinter.fingerprint)
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     progress = {"count": 0, "mark": started, "mark_count": 0, "done": started}
 
     def counting(check: Any) -> Any:
@@ -95,21 +104,37 @@ def ours(source: Path, output: Path, limit: int) -> dict[str, Any]:
     for attr in CHECKS:
         if hasattr(dedup, attr):
             setattr(dedup, attr, counting(getattr(dedup, attr)))
-    dedup_file(dedup, source, output)
+    offline.dedup_files(dedup, [source], output, progress=PROGRESS, log=sys.stderr)
     seconds = time.perf_counter() - started
-    t = dict(timer.seconds)
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    main_cpu = own.ru_utime + own.ru_stime - cpu0.ru_utime - cpu0.ru_stime
+    stages = {k.split("/")[-1]: v for k, v in dedup.stats.items() if k.startswith("dedup/stage/")}
+    stages["re-fingerprinted"] = dedup.stats.get("dedup/refingerprinted", 0)
+    dedup.close()
+    last = progress["done"] - progress["mark"]
+    last_items = progress["count"] - int(progress["mark_count"])
+    out = report("ours (scrapy dedup)", total, seconds, last, last_items, rss0, {}, stages)
+    out["phases"] = split_phases(timer.seconds, seconds)
+    out["phases_cpu"] = split_phases(timer.cpu, main_cpu)
+    out["main_cpu_seconds"] = main_cpu
+    out["workers_cpu_seconds"] = children.ru_utime + children.ru_stime
+    return out
+
+
+def split_phases(t: dict[str, float], total: float) -> dict[str, float]:
+    """Exclusive seconds per phase: the checks without the verification and re-fingerprinting
+    inside them, and the rest (reading, waiting for the fingerprinting processes, writing)."""
     inner = sum(
         t.get(k, 0.0) for k in ("near verify", "loose verify", "fingerprint (main process)")
     )
     phases = {k: v for k, v in t.items() if k != "check"}
     phases["index lookup + store"] = t.get("check", 0.0) - inner
     outer = t.get("learn pass", 0.0) + t.get("check", 0.0) + t.get("finalize", 0.0)
-    phases["read, parse, fingerprint, write"] = seconds - outer
-    stages = {k.split("/")[-1]: v for k, v in dedup.stats.items() if k.startswith("dedup/stage/")}
-    dedup.close()
-    last = progress["done"] - progress["mark"]
-    last_items = progress["count"] - int(progress["mark_count"])
-    return report("ours (scrapy dedup)", total, seconds, last, last_items, rss0, phases, stages)
+    phases["read, fingerprint (workers), write"] = total - outer
+    return phases
 
 
 def baseline(source: Path, output: Path, limit: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ Stages (the first that matches settles it; see :mod:`crawler.dedup.stages`):
    ``exact_min_words``): ``identical``.
 3. ``near``: MinHash LSH over the full body and the lead, verified by Jaccard and
    the containment rule: identical, truncated, edited or update.
-4. ``loose``: content-word LSH within a time bucket, verified by several
+4. ``loose``: sentence-skeleton LSH within a time bucket, verified by several
    independent signals: ``translated``. Also tried on the near candidates that
    stage 3 rejected, and run even when stage 3 matched, so that which clusters get
    linked does not depend on the order documents arrive in; near matches rank first.
@@ -18,8 +18,8 @@ Stages (the first that matches settles it; see :mod:`crawler.dedup.stages`):
 Policy: flag, never drop. A copy gets ``duplicate_of`` (the URL its cluster's
 items point to: the cluster's stored canonical), ``relation`` and ``similarity``
 (against that canonical when the rules relate them directly, else against the
-closest stored copy);
-an update gets ``update_of`` and no ``duplicate_of``; every document, copy or not,
+closest stored copy); an update gets ``update_of`` and no ``duplicate_of``; every
+document, copy or not,
 is stored (a copy of a copy is still found). When a document matches several
 clusters they are merged into the one whose canonical is oldest, so a story already
 stored stays canonical. :meth:`Deduplicator.finalize_clusters` then picks each
@@ -28,17 +28,27 @@ cluster's final canonical independently of the order documents came in.
 Site boilerplate: before matching, the lines of the document's site that were
 seen on ``boilerplate_min_articles`` distinct articles are left out of its
 shingles; the document's own lines are counted after its verdict.
+
+Durable order (see :mod:`crawler.dedup.store_base`): entries are stored *pending*
+under this run's id; :meth:`Deduplicator.commit` promotes them once the output is
+durable, and a store drops the pending entries of dead runs when it opens. The
+same store API serves incremental crawls (``DedupStore.seen_urls``) and liveness
+across hosts (``heartbeat``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
 
 from crawler.clock import Clock, SystemClock, build_clock
 from crawler.dedup.clusters import cluster_record
@@ -73,6 +83,26 @@ def verdict_stats(verdict: Verdict) -> list[str]:
     else:
         keys.append("dedup/new")
     return keys
+
+
+@dataclass
+class Prepared:
+    """A fingerprint computed elsewhere, with every line hash of its document and the
+    ones it left out as boilerplate; ``source`` is the document or its JSON line."""
+
+    fingerprint: Fingerprint
+    line_hashes: tuple[int, ...]
+    dropped: frozenset[int]
+    source: Document | str
+
+    @property
+    def url(self) -> str:
+        return self.fingerprint.url
+
+    def document(self) -> Document:
+        if isinstance(self.source, Document):
+            return self.source
+        return Document.from_item(json.loads(self.source))
 
 
 def _load_store(settings: Any) -> DedupStore:
@@ -153,26 +183,33 @@ class Deduplicator:
             self._count(verdict)
         return verdicts
 
-    def check_and_add_fingerprints(
-        self, items: Sequence[tuple[Document, Fingerprint | None]]
-    ) -> list[Verdict]:
+    def check_and_add_prepared(self, items: Sequence[Prepared]) -> list[Verdict]:
         """Like :meth:`check_and_add_many` with fingerprints computed elsewhere (worker
-        processes: a :class:`Fingerprinter` needs no store). A fingerprint made without
-        the site's learned boilerplate lines is redone here when the document has any;
-        None is computed here."""
+        processes, from a snapshot of the learned boilerplate lines: a
+        :class:`Fingerprinter` needs no store). A fingerprint made without exactly the
+        lines the store calls boilerplate now is redone here, so the result is the
+        same as :meth:`check_and_add_many`'s."""
         limit = self.config.boilerplate_min_articles
         fps: list[Fingerprint] = []
-        for doc, fp in items:
-            if fp is not None and fp.lines:
-                counts = self.store.line_counts(fp.site, fp.lines)
-                if any(n >= limit for n in counts.values()):
-                    fp = None
-            fps.append(fp if fp is not None else self.fingerprint(doc))
+        for item in items:
+            fp = item.fingerprint
+            if item.line_hashes:
+                counts = self.store.line_counts(fp.site, item.line_hashes)
+                drop = frozenset(h for h, n in counts.items() if n >= limit)
+                if drop != item.dropped:
+                    self.stats["dedup/refingerprinted"] += 1
+                    fp = self.fingerprinter.fingerprint(item.document(), None, drop)
+            fps.append(fp)
         with self.store.transaction() as txn:
             verdicts = [self._decide(txn, fp) for fp in fps]
         for verdict in verdicts:
             self._count(verdict)
         return verdicts
+
+    def boilerplate(self) -> dict[str, frozenset[int]] | None:
+        """Each site's lines the store now calls boilerplate (None: the store cannot
+        list them); a snapshot for :meth:`check_and_add_prepared`'s fingerprints."""
+        return self.store.boilerplate_lines(self.config.boilerplate_min_articles)
 
     def learn_lines(self, docs: Iterable[Document]) -> int:
         """Count each document's lines for its site before any is checked (offline runs:
@@ -204,6 +241,9 @@ class Deduplicator:
 
     def _decide(self, txn: DedupTxn, fp: Fingerprint) -> Verdict:
         cfg = self.config
+        exact = fp.exact_words >= cfg.exact_min_words
+        head = np.array([fp.url_key, fp.exact_key] if exact else [fp.url_key], dtype=np.uint64)
+        txn.prefetch(np.concatenate([head, fp.near_keys, fp.loose_query]), head)
         old = txn.url_entry(fp.url)
         if old is not None:
             same = old.exact == fp.exact
@@ -215,22 +255,27 @@ class Deduplicator:
                 )
             self._store(txn, fp, old.cluster, relation="update", similarity=j, update_of=old.url)
             return Verdict(old.cluster, None, "update", j, "url", update_of=old.url)
-        if fp.exact_words >= cfg.exact_min_words:
+        if exact:
             same_body = txn.exact_entries(fp.exact, 8)
             if same_body:
                 return self._join(txn, fp, [Match(same_body[0], "identical", 1.0, "exact")])
+        # both candidate sets first (nothing is stored in between), compared columns read once
+        near = txn.candidates(fp.near_keys, cfg.max_candidates) if len(fp.near_keys) else []
+        loose = (
+            txn.candidates(fp.loose_query, cfg.loose_max_candidates) if len(fp.loose_query) else []
+        )
+        checked = [i for i, _ in near]
+        every = sorted(set(checked) | {i for i, _ in loose})
+        cols = txn.columns(every) if every else Columns.from_entries([])
+        row = {int(i): r for r, i in enumerate(cols.ids.tolist())}
         hits: list[tuple[int, Hit]] = []  # (entry id, hit)
-        checked: set[int] = set()
-        if len(fp.near_keys):
-            found = txn.candidates(fp.near_keys, cfg.max_candidates)
-            checked = {i for i, _ in found}
-            cols = txn.columns([i for i, _ in found])
-            hits = [(int(cols.ids[h.index]), h) for h in near_matches(fp, cols, cfg)]
+        if near:
+            near_cols = cols.take([row[i] for i in checked if i in row])
+            hits = [(int(near_cols.ids[h.index]), h) for h in near_matches(fp, near_cols, cfg)]
         if len(fp.loose_query):  # always: the match graph must not depend on order
-            found = txn.candidates(fp.loose_query, cfg.loose_max_candidates)
-            ids = sorted((checked | {i for i, _ in found}) - {i for i, _ in hits})
-            cols = txn.columns(ids)
-            hits += [(int(cols.ids[h.index]), h) for h in loose_matches(fp, cols, cfg)]
+            matched = {i for i, _ in hits}
+            loose_cols = cols.take([r for i, r in row.items() if i not in matched])
+            hits += [(int(loose_cols.ids[h.index]), h) for h in loose_matches(fp, loose_cols, cfg)]
         if hits:
             entries = {e.id: e for e in txn.entries([i for i, _ in hits])}
             matches = [
@@ -329,11 +374,17 @@ class Deduplicator:
         """Each cluster's final record (see :mod:`crawler.dedup.clusters`), for the clusters
         holding this run's documents (``run_only``) or every stored cluster; only clusters of
         at least ``min_size`` URLs. The final canonical is stored: later copies point to it."""
+        return list(self.iter_finalized(run_only=run_only, min_size=min_size))
+
+    def iter_finalized(
+        self, *, run_only: bool = True, min_size: int = 1
+    ) -> Iterator[dict[str, Any]]:
+        """:meth:`finalize_clusters` one record at a time (bounded memory on large runs)."""
         ids = self.store.run_clusters(self.run_id if run_only else None, min_size=min(min_size, 2))
-        records: list[dict[str, Any]] = []
         for start in range(0, len(ids), 500):
             groups = self.store.cluster_entries(ids[start : start + 500])
             moves: list[tuple[str, int]] = []
+            records: list[dict[str, Any]] = []
             with self.store.transaction() as txn:
                 for cid, entries in groups.items():
                     cluster = txn.cluster(cid)
@@ -349,7 +400,7 @@ class Deduplicator:
                         records.append(record)
             for cluster_id, entry_id in moves:
                 self.store.set_canonical(cluster_id, entry_id)
-        return records
+            yield from records
 
     def commit(self) -> int:
         """This run's output is durable: its pending entries now count for later runs."""

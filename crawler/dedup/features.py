@@ -12,10 +12,21 @@ bucket for the loose stage (the skeleton, not the content words, because unrelat
 texts on one topic share many words but few sentence shapes, so its bands stay
 selective on large indexes).
 
+The skeleton leaves out the words a translation drops or moves freely: articles
+and "of" (``the X of the Y`` often comes back as ``the Y X``), so that a copy
+which drops most articles keeps the skeleton of its source.
+
+The *opening key* (the first ``OPENING_WORDS`` tokens of the cleaned body, hashed)
+finds flashes and lead-only copies, which keep the story's first sentence verbatim
+but are too short for the lead bands to find them reliably. Bodies of at least
+``flash_min_words`` words (and under ``min_words``) get the lead bands and the
+opening key only: they can be matched as flashes, never on the full-body rules.
+
 Lines a site repeats on ``boilerplate_min_articles`` or more distinct articles are
 removed before shingling (not before the exact hash, which must not depend on
-what has been learned). Bodies under ``min_words`` words get no band keys at all:
-too little text to claim a near or loose match.
+what has been learned). Bodies under ``flash_min_words`` words get no band keys at
+all: too little text to claim any match; bodies under ``min_words`` get no full-body
+or loose keys.
 """
 
 from __future__ import annotations
@@ -44,7 +55,7 @@ from crawler.dedup.minhash import (
     shingles,
 )
 from crawler.dedup.model import DedupConfig, Document
-from crawler.dedup.normalize import Tokens, exact_hash, tokenize, unique
+from crawler.dedup.normalize import Tokens, exact_hash, token_hashes, tokenize, unique
 
 #: Paragraphs longer than this are never counted as a site's repeated lines.
 LINE_MAX_WORDS = 80
@@ -52,6 +63,15 @@ LINE_MAX_WORDS = 80
 MAX_ANCHORS = 48
 #: Tokens per skeleton shingle.
 SKELETON_GRAM = 4
+#: Tokens hashed into the opening key.
+OPENING_WORDS = 8
+#: Key namespace of the opening key (beside the ``KIND_*`` of :mod:`minhash`).
+KIND_OPENING = 6
+#: Permutations of the lead signature its LSH bands use (4 rows each); the others
+#: only sharpen the lead containment estimate.
+LEAD_BAND_PERMS = 32
+#: Function words left out of the skeleton (articles and "of", English and French).
+_DROPPABLE = np.unique(token_hashes("a an the of le la les un une des du de"))
 _EMPTY_KEYS = np.zeros(0, dtype=np.uint64)
 
 
@@ -150,7 +170,9 @@ class Fingerprinter:
         if drop_lines and len(hashes):
             dropped = [i for i, h in enumerate(tokens.line_hashes) if h in drop_lines]
             if dropped:
-                keep = ~np.isin(tokens.paragraph, dropped)
+                gone = np.zeros(len(tokens.line_hashes), dtype=bool)
+                gone[dropped] = True
+                keep = ~gone[tokens.paragraph]
                 hashes, anchor, stop = hashes[keep], anchor[keep], stop[keep]
         full = shingles(hashes, cfg.shingle_words)
         lead = shingles(hashes[: cfg.lead_words], cfg.shingle_words)
@@ -189,26 +211,35 @@ class Fingerprinter:
                 )
             ),
         )
-        if words >= cfg.min_words:
-            fp.near_keys = np.concatenate(
-                [
-                    band_keys(sig, cfg.bands, KIND_FULL, hashes=band_hashes(sig, cfg.bands, 4)),
-                    band_keys(lead_sig, max(1, cfg.lead_perm // 4), KIND_LEAD),
-                ]
+        if words >= cfg.flash_min_words:
+            lead_perms = min(cfg.lead_perm, LEAD_BAND_PERMS)
+            opening = scalar_key(exact_hash(hashes[:OPENING_WORDS]), KIND_OPENING)
+            parts = [
+                band_keys(lead_sig[:lead_perms], max(1, lead_perms // 4), KIND_LEAD),
+                np.array([opening], dtype=np.uint64),
+            ]
+            if words >= cfg.min_words:
+                full = band_keys(sig, cfg.bands, KIND_FULL, hashes=band_hashes(sig, cfg.bands, 4))
+                parts.insert(0, full)
+            fp.near_keys = np.concatenate(parts)
+        if words >= cfg.min_words and published is not None:
+            bucket = int(published // self.loose_span)
+            bands = cfg.loose_bands
+            base = band_hashes(skeleton_sig, bands)
+            fp.loose_keys = band_keys(skeleton_sig, bands, KIND_LOOSE, (bucket,), base)
+            fp.loose_query = band_keys(
+                skeleton_sig, bands, KIND_LOOSE, (bucket - 1, bucket, bucket + 1), base
             )
-            if published is not None:
-                bucket = int(published // self.loose_span)
-                bands = cfg.loose_bands
-                base = band_hashes(skeleton_sig, bands)
-                fp.loose_keys = band_keys(skeleton_sig, bands, KIND_LOOSE, (bucket,), base)
-                fp.loose_query = band_keys(
-                    skeleton_sig, bands, KIND_LOOSE, (bucket - 1, bucket, bucket + 1), base
-                )
         return fp
 
 
 def _skeleton(hashes: U64, stop: npt.NDArray[np.bool_]) -> U64:
-    """Stopwords as themselves, each run of other words as one placeholder."""
+    """Stopwords as themselves (droppable function words left out), each run of other
+    words as one placeholder."""
+    at = np.minimum(np.searchsorted(_DROPPABLE, hashes), len(_DROPPABLE) - 1)
+    droppable = _DROPPABLE[at] == hashes  # membership in the sorted set (np.isin is slower)
+    if droppable.any():
+        hashes, stop = hashes[~droppable], stop[~droppable]
     if not len(hashes):
         return hashes
     placeholder = np.uint64(0x5BD1E9955BD1E995)

@@ -16,6 +16,7 @@ verify every candidate anyway.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,8 +33,67 @@ _SHARD_IDS = np.arange(_SHARDS + 1, dtype=np.uint64)
 _32 = np.uint64(32)
 
 
-def _key32(keys: U64) -> U64:
+def key32(keys: U64) -> U64:
+    """The 32 bits of each 63-bit key the index keeps."""
     return (keys.astype(np.uint64) >> np.uint64(31)) & _LOW
+
+
+def unique32(values: U64) -> U64:
+    """Sorted distinct values."""
+    if len(values) < 2:
+        return values
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def take_ranges(values: npt.NDArray[Any], starts: I64, lengths: I64) -> npt.NDArray[Any]:
+    """``values[starts[i] : starts[i] + lengths[i]]`` for every i, concatenated."""
+    total = int(lengths.sum())
+    if not total:
+        return values[:0]
+    offsets = np.cumsum(lengths) - lengths
+    return values[np.repeat(starts - offsets, lengths) + np.arange(total)]
+
+
+class Postings:
+    """The ids found under a set of keys, per key: a part from the sorted shards and a
+    part from the buffer, each oldest first (flat arrays with a start and a length per key)."""
+
+    def __init__(
+        self,
+        keys: U64,
+        any_found: bool,
+        main: I64,
+        main_start: I64,
+        main_len: I64,
+        buffer: I64,
+        buffer_start: I64,
+        buffer_len: I64,
+    ) -> None:
+        self.keys = keys
+        self.any_found = any_found
+        self.found: set[int] = (
+            set(keys[(main_len + buffer_len) > 0].tolist()) if any_found else set()
+        )
+        self.parts = ((main, main_start, main_len), (buffer, buffer_start, buffer_len))
+
+    def gather(self, keys: U64, cap: int) -> I64:
+        """Ids under each of ``keys`` (once per occurrence of a key; keys not fetched have
+        none), at most the ``cap`` newest of each part."""
+        if not self.any_found or not len(keys):
+            return np.zeros(0, dtype=np.int64)
+        wanted = key32(keys)
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        at = at[self.keys[at] == wanted]
+        found = []
+        for flat, start, length in self.parts:
+            full = length[at]
+            size = np.minimum(full, cap)
+            found.append(take_ranges(flat, start[at] + full - size, size))
+        return np.concatenate(found)
 
 
 class KeyIndex:
@@ -50,7 +110,7 @@ class KeyIndex:
 
     def add(self, keys: U64, entry_id: int) -> None:
         """Index ``entry_id`` under each of ``keys``."""
-        for key in _key32(keys).tolist():
+        for key in key32(keys).tolist():
             self.buffer.setdefault(key, []).append(entry_id)
         self.buffered += len(keys)
         if self.buffered >= self.buffer_limit:
@@ -76,37 +136,65 @@ class KeyIndex:
                 current = self.shards[shard]
                 self.shards[shard] = np.insert(current, np.searchsorted(current, part), part)
 
-    def lookup(self, keys: U64, cap: int = 256) -> I64:
-        """Ids stored under any of ``keys`` (an id appears once per shared key); at most
-        the ``cap`` newest ids per key."""
-        found: list[npt.NDArray[np.uint64]] = []
-        k32 = np.sort(_key32(keys))
-        lows = k32 << np.uint64(32)
+    def postings(
+        self, keys: U64, cap: int = 256, wide: U64 | None = None, wide_cap: int = 0
+    ) -> Postings:
+        """The ids stored under each distinct 32-bit key of ``keys`` (:func:`key32`): at
+        most the ``cap`` newest of the sorted shards and the ``cap`` newest of the buffer
+        (``wide_cap`` for the keys also in ``wide``)."""
+        k32 = unique32(key32(keys))
+        count = len(k32)
+        caps = np.full(count, cap, dtype=np.int64)
+        if wide is not None and len(wide) and count:
+            at = np.minimum(np.searchsorted(k32, key32(wide)), count - 1)
+            caps[at[k32[at] == key32(wide)]] = max(cap, wide_cap)
+        main_start = np.zeros(count, dtype=np.int64)
+        main_len = np.zeros(count, dtype=np.int64)
+        main: list[I64] = []
+        offset = 0
         bounds = np.searchsorted(k32 >> _SHARD_SHIFT, _SHARD_IDS).tolist()
         for shard in range(_SHARDS):
             current = self.shards[shard]
-            if bounds[shard] == bounds[shard + 1] or not len(current):
+            first, last = bounds[shard], bounds[shard + 1]
+            if first == last or not len(current):
                 continue
-            sel = lows[bounds[shard] : bounds[shard + 1]]
+            sel = k32[first:last] << _32
             lo = current.searchsorted(sel, side="left")
-            inside = np.flatnonzero(lo < len(current))
-            match = inside[(current[lo[inside]] >> _32) == (sel[inside] >> _32)]
-            if not len(match):
+            hi = current.searchsorted(sel | _LOW, side="right")
+            if not (hi > lo).any():
                 continue
-            hi = current.searchsorted(sel[match] | _LOW, side="right")
-            for start, end in zip(lo[match].tolist(), hi.tolist(), strict=True):
-                found.append(current[max(start, end - cap) : end] & _LOW)
-        extra: list[int] = []
+            length = np.minimum(hi - lo, caps[first:last]).astype(np.int64)
+            taken = take_ranges(current, hi - length, length)
+            main.append((taken & _LOW).astype(np.int64))
+            ends = np.cumsum(length)
+            main_start[first:last] = offset + ends - length
+            main_len[first:last] = length
+            offset += int(ends[-1]) if len(ends) else 0
+        buf_start = np.zeros(count, dtype=np.int64)
+        buf_len = np.zeros(count, dtype=np.int64)
+        flat: list[int] = []
         if self.buffer:
-            for key in k32.tolist():
+            for i, key in enumerate(k32.tolist()):
                 ids = self.buffer.get(key)
                 if ids:
-                    extra.extend(ids[-cap:])
-        if extra:
-            found.append(np.array(extra, dtype=np.uint64))
-        if not found:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate(found).astype(np.int64)
+                    part = ids[-int(caps[i]) :]
+                    buf_start[i], buf_len[i] = len(flat), len(part)
+                    flat.extend(part)
+        return Postings(
+            k32,
+            bool(main) or bool(flat),
+            np.concatenate(main) if main else np.zeros(0, dtype=np.int64),
+            main_start,
+            main_len,
+            np.array(flat, dtype=np.int64),
+            buf_start,
+            buf_len,
+        )
+
+    def lookup(self, keys: U64, cap: int = 256) -> I64:
+        """Ids stored under any of ``keys`` (an id appears once per shared key); at most
+        the ``cap`` newest ids per key (see :meth:`postings`)."""
+        return self.postings(keys, cap).gather(keys, cap)
 
     def remove(self, ids: Collection[int]) -> None:
         """Forget every pair of the given entry ids."""

@@ -1,9 +1,11 @@
 """MemoryStore: the whole index in this process's memory (tests, ``scrapy dedup``).
 
 Policy: nothing is written to disk and nothing survives the process. Entries live
-in column chunks (numpy arrays of 16,384 rows: signatures as uint16 rows, numbers
-as typed columns), the lookup keys in a :class:`crawler.dedup.lsh.KeyIndex`, so an
-entry costs about 1 KB instead of the several KB of Python objects. A process lock
+in column chunks (zero-allocated numpy arrays of 131,072 rows, so only rows written
+take memory: signatures as uint16 rows, numbers as typed columns), cluster members
+as linked lists in integer arrays, the lookup keys in a
+:class:`crawler.dedup.lsh.KeyIndex`, so an entry costs about 1.3 KB instead of the
+several KB of Python objects. A process lock
 makes each transaction atomic among threads. Site line counts are bounded: past
 ``line_limit`` distinct lines, lines seen on one article only are forgotten
 (lossy counting keeps the lines that repeat).
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Self
@@ -20,23 +23,22 @@ from typing import Any, Self
 import numpy as np
 import numpy.typing as npt
 
-from crawler.dedup.features import url_key
-from crawler.dedup.lsh import KeyIndex, ranked
+from crawler.dedup.lsh import KeyIndex
+from crawler.dedup.memory_txn import DEAD, MemoryTxn
 from crawler.dedup.store_base import (
     COMMITTED,
-    KEY_CAP,
     PENDING,
     U64,
-    Cluster,
-    Columns,
     DedupStore,
     DedupTxn,
     Entry,
 )
 
-_CHUNK = 1 << 14
+#: Rows per column chunk (allocated zeroed: pages count once written).
+_SHIFT = 17
+_CHUNK = 1 << _SHIFT
 _NONE = np.iinfo(np.int64).min
-_DEAD = -1
+_DEAD = DEAD
 
 
 class _Column:
@@ -57,10 +59,10 @@ class _Column:
         self.size += 1
 
     def __getitem__(self, index: int) -> Any:
-        return self.chunks[index >> 14][index & (_CHUNK - 1)]
+        return self.chunks[index >> _SHIFT][index & (_CHUNK - 1)]
 
     def __setitem__(self, index: int, value: Any) -> None:
-        self.chunks[index >> 14][index & (_CHUNK - 1)] = value
+        self.chunks[index >> _SHIFT][index & (_CHUNK - 1)] = value
 
     def take(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
         """Rows ``ids`` gathered into one array (one fancy index per chunk touched)."""
@@ -68,98 +70,11 @@ class _Column:
         if len(self.chunks) == 1:
             return self.chunks[0][ids]
         out = np.empty(shape, dtype=self.dtype)
-        chunk_of = ids >> 14
+        chunk_of = ids >> _SHIFT
         for chunk in np.unique(chunk_of).tolist():
             sel = chunk_of == chunk
             out[sel] = self.chunks[chunk][ids[sel] & (_CHUNK - 1)]
         return out
-
-
-class _Txn(DedupTxn):
-    def __init__(self, store: MemoryStore) -> None:
-        self.s = store
-
-    def url_entry(self, url: str) -> Entry | None:
-        s = self.s
-        ids = s.index.lookup(np.array([url_key(url)], dtype=np.uint64)).tolist()
-        live = [i for i in ids if s.urls[i] == url and s.state[i] != _DEAD]
-        return s.entry(max(live)) if live else None
-
-    def exact_entries(self, exact: int, limit: int) -> list[Entry]:
-        s = self.s
-        from crawler.dedup.features import KIND_EXACT, scalar_key
-
-        ids = s.index.lookup(np.array([scalar_key(exact, KIND_EXACT)], dtype=np.uint64))
-        hits = sorted(i for i in set(ids.tolist()) if s.exact[i] == exact and s.state[i] != _DEAD)
-        return [s.entry(i) for i in hits[:limit]]
-
-    def candidates(self, keys: U64, limit: int) -> list[tuple[int, int]]:
-        s = self.s
-        found = s.index.lookup(keys, KEY_CAP)
-        if s.dead and len(found):
-            found = found[s.state.take(found) != _DEAD]
-        return ranked(found, limit)
-
-    def columns(self, ids: Sequence[int]) -> Columns:
-        s = self.s
-        if not len(ids) or s.sig is None:
-            return Columns.from_entries([])
-        assert s.sig is not None and s.lead_sig is not None
-        assert s.loose_sig is not None and s.skeleton_sig is not None
-        rows = np.array(ids, dtype=np.int64)
-        if s.dead and len(rows):
-            rows = rows[s.state.take(rows) != _DEAD]
-        sizes = s.sizes.take(rows).astype(np.int64)
-        idx = rows.tolist()
-        return Columns(
-            ids=rows,
-            sig=s.sig.take(rows),
-            lead_sig=s.lead_sig.take(rows),
-            loose_sig=s.loose_sig.take(rows),
-            skeleton_sig=s.skeleton_sig.take(rows),
-            words=sizes[:, 0] if len(rows) else np.zeros(0, np.int64),
-            shingles=sizes[:, 1] if len(rows) else np.zeros(0, np.int64),
-            lead_shingles=sizes[:, 2] if len(rows) else np.zeros(0, np.int64),
-            published=s.published.take(rows),
-            wire=[s.wires[i] for i in idx],
-            anchors=[np.frombuffer(s.anchors[i], dtype=np.uint16) for i in idx],
-        )
-
-    def entries(self, ids: Sequence[int]) -> list[Entry]:
-        return [
-            self.s.entry(i) for i in ids if 0 <= i < len(self.s.urls) and self.s.state[i] != _DEAD
-        ]
-
-    def insert(self, entry: Entry, keys: U64) -> int:
-        return self.s.insert(entry, keys)
-
-    def cluster(self, cluster_id: str) -> Cluster | None:
-        s = self.s
-        index = s.cluster_index.get(cluster_id)
-        if index is None:
-            return None
-        root = s.root(index)
-        merged = list(s.cluster_merged.get(root, ()))
-        return Cluster(s.cluster_ids[root], s.cluster_canonical[root], merged)
-
-    def touch_url(self, url: str) -> None:
-        return None
-
-    def merge_clusters(self, into: str, others: Sequence[str]) -> None:
-        s = self.s
-        root = s.root(s.cluster_index[into])
-        for other in others:
-            index = s.root(s.cluster_index[other])
-            if index == root:
-                continue
-            s.cluster_parent[index] = root
-            s.cluster_members[root].extend(s.cluster_members.pop(index, []))
-            s.cluster_merged.setdefault(root, []).extend(
-                [s.cluster_ids[index], *s.cluster_merged.pop(index, [])]
-            )
-
-    def add_lines(self, site: str, lines: Sequence[int]) -> None:
-        self.s.add_lines(site, lines)
 
 
 class MemoryStore(DedupStore):
@@ -187,9 +102,13 @@ class MemoryStore(DedupStore):
         self.skeleton_sig: _Column | None = None
         self.cluster_ids: list[str] = []
         self.cluster_index: dict[str, int] = {}
-        self.cluster_canonical: list[int] = []
-        self.cluster_parent: list[int] = []
-        self.cluster_members: dict[int, list[int]] = {}
+        self.cluster_canonical = array("q")
+        self.cluster_parent = array("q")
+        # members of each cluster as a linked list over entry ids (live ones counted)
+        self.member_head = array("q")
+        self.member_tail = array("q")
+        self.member_live = array("q")
+        self.member_next = array("q")
         self.cluster_merged: dict[int, list[str]] = {}
         self.live = 0
         self.dead = 0
@@ -212,6 +131,30 @@ class MemoryStore(DedupStore):
             parent[index], index = top, parent[index]
         return top
 
+    def live_members(self, root: int) -> list[int]:
+        """Entry ids of the cluster with index ``root``, dropped ones left out."""
+        out: list[int] = []
+        member = self.member_head[root]
+        while member >= 0:
+            if self.state[member] != _DEAD:
+                out.append(member)
+            member = self.member_next[member]
+        return out
+
+    def join_members(self, root: int, other: int) -> None:
+        """Append the members of cluster ``other`` to those of ``root``."""
+        head = self.member_head[other]
+        if head < 0:
+            return
+        if self.member_tail[root] < 0:
+            self.member_head[root] = head
+        else:
+            self.member_next[self.member_tail[root]] = head
+        self.member_tail[root] = self.member_tail[other]
+        self.member_live[root] += self.member_live[other]
+        self.member_head[other] = self.member_tail[other] = -1
+        self.member_live[other] = 0
+
     def insert(self, entry: Entry, keys: U64) -> int:
         entry_id = len(self.urls)
         if self.sig is None:
@@ -231,10 +174,18 @@ class MemoryStore(DedupStore):
             self.cluster_ids.append(entry.cluster)
             self.cluster_canonical.append(entry_id)
             self.cluster_parent.append(len(self.cluster_ids) - 1)
-            self.cluster_members[len(self.cluster_ids) - 1] = []
+            self.member_head.append(-1)
+            self.member_tail.append(-1)
+            self.member_live.append(0)
         cluster = self.root(self.cluster_index[entry.cluster])
         self.cluster.append(cluster)
-        self.cluster_members[cluster].append(entry_id)
+        self.member_next.append(-1)
+        if self.member_tail[cluster] < 0:
+            self.member_head[cluster] = entry_id
+        else:
+            self.member_next[self.member_tail[cluster]] = entry_id
+        self.member_tail[cluster] = entry_id
+        self.member_live[cluster] += 1
         self.state.append(entry.state)
         self.published.append(_NONE if entry.published is None else entry.published)
         self.added.append(entry.added)
@@ -305,11 +256,19 @@ class MemoryStore(DedupStore):
     @contextmanager
     def transaction(self) -> Iterator[DedupTxn]:
         with self.lock:
-            yield _Txn(self)
+            yield MemoryTxn(self)
 
     def line_counts(self, site: str, lines: Sequence[int]) -> dict[int, int]:
         with self.lock:
             return {h: n for h in lines if (n := self.lines.get((site, h), 0))}
+
+    def boilerplate_lines(self, min_count: int) -> dict[str, frozenset[int]] | None:
+        found: dict[str, set[int]] = {}
+        with self.lock:
+            for (site, line), n in self.lines.items():
+                if n >= min_count:
+                    found.setdefault(site, set()).add(line)
+        return {site: frozenset(lines) for site, lines in found.items()}
 
     def commit_run(self, run_id: str) -> int:
         count = 0
@@ -345,15 +304,14 @@ class MemoryStore(DedupStore):
             self.live -= 1
             self.dead += 1
             cluster = self.root(int(self.cluster[i]))
-            members = self.cluster_members[cluster]
-            if i in members:
-                members.remove(i)
+            self.member_live[cluster] -= 1
+            members = self.live_members(cluster)
             if self.cluster_canonical[cluster] == i and members:
                 self.cluster_canonical[cluster] = min(members)
         self.index.remove(set(ids))
 
     def seen_urls(self, urls: Iterable[str], *, include_pending: bool = False) -> set[str]:
-        txn = _Txn(self)
+        txn = MemoryTxn(self)
         seen: set[str] = set()
         with self.lock:
             for url in urls:
@@ -366,13 +324,10 @@ class MemoryStore(DedupStore):
         with self.lock:
             roots = [
                 root
-                for root, members in self.cluster_members.items()
-                if len(members) >= min_size
+                for root in range(len(self.cluster_ids))
+                if self.member_live[root] >= min_size
                 and self.cluster_parent[root] == root
-                and any(
-                    self.state[i] != _DEAD and (run_id is None or self.runs[i] == run_id)
-                    for i in members
-                )
+                and any(run_id is None or self.runs[i] == run_id for i in self.live_members(root))
             ]
             return [self.cluster_ids[r] for r in sorted(roots)]
 
@@ -381,7 +336,7 @@ class MemoryStore(DedupStore):
         with self.lock:
             for cid in cluster_ids:
                 root = self.root(self.cluster_index[cid])
-                members = sorted(i for i in self.cluster_members[root] if self.state[i] != _DEAD)
+                members = sorted(self.live_members(root))
                 out[self.cluster_ids[root]] = [self.entry(i) for i in members]
         return out
 

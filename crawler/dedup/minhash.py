@@ -39,6 +39,7 @@ MASK63 = np.uint64((1 << 63) - 1)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
 _C2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _EMPTY = np.uint32(0xFFFFFFFF)
+_EMPTY16 = np.uint16(0xFFFF)
 _B_BITS = 16
 _B_CHANCE = 1.0 / (1 << _B_BITS)
 
@@ -133,12 +134,20 @@ def compact(sig: U32) -> U16:
 def jaccard(sig: U32 | U16, stored: U16) -> npt.NDArray[np.float64]:
     """Estimated Jaccard of ``sig`` against each row of ``stored`` (shape (k, n) or (n,)),
     corrected for chance agreement of 16-bit values. Empty sets score 0."""
-    mine = sig.astype(np.uint16) if sig.dtype == np.uint16 else compact(sig.astype(np.uint32))
+    mine = sig if sig.dtype == np.uint16 else compact(sig.astype(np.uint32, copy=False))
     rows = stored if stored.ndim == 2 else stored[None, :]
-    agree = (rows == mine[None, :]).mean(axis=1)
+    if not rows.shape[0]:
+        return np.zeros(0, dtype=np.float64)
+    agree = np.count_nonzero(rows == mine[None, :], axis=1) / rows.shape[1]
     estimate = (agree - _B_CHANCE) / (1.0 - _B_CHANCE)
-    empty = np.all(rows == np.uint16(0xFFFF), axis=1) | bool(np.all(mine == np.uint16(0xFFFF)))
-    return np.where(empty, 0.0, np.clip(estimate, 0.0, 1.0))
+    np.clip(estimate, 0.0, 1.0, out=estimate)
+    if mine[0] == _EMPTY16 and bool(np.all(mine == _EMPTY16)):
+        estimate[:] = 0.0
+        return estimate
+    maybe = np.flatnonzero(rows[:, 0] == _EMPTY16)  # an empty set's signature is all 0xFFFF
+    if len(maybe):
+        estimate[maybe[np.all(rows[maybe] == _EMPTY16, axis=1)]] = 0.0
+    return estimate
 
 
 def containment(

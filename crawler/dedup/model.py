@@ -16,6 +16,10 @@ from typing import Any, Literal, Self
 Relation = Literal["identical", "truncated", "edited", "translated", "update"]
 Stage = Literal["url", "exact", "near", "loose", "new"]
 
+#: Version of what the fingerprints hold (skeleton words, opening key): stores made
+#: with another version are incompatible.
+FEATURES_VERSION = 2
+
 RELATIONS: tuple[str, ...] = ("identical", "truncated", "edited", "translated", "update")
 STAGES: tuple[str, ...] = ("url", "exact", "near", "loose", "new")
 
@@ -113,39 +117,45 @@ class DedupConfig:
     bands: int = 24
     #: Words of the body's lead indexed on their own (truncated copies, flashes).
     lead_words: int = 80
-    #: Permutations (and, with 4 rows each, bands) of the lead signature.
-    lead_perm: int = 32
+    #: Permutations of the lead signature (its first 32 make 8 LSH bands of 4 rows; all
+    #: of them estimate how much of a flash the other body's lead contains).
+    lead_perm: int = 64
     #: Permutations of the content-word signature used by the loose stage.
     loose_perm: int = 32
     #: LSH bands over the sentence-skeleton signature (rows = skeleton_perm // loose_bands).
-    loose_bands: int = 6
+    loose_bands: int = 8
     #: Permutations of the sentence-skeleton signature (stopwords kept, other words
     #: reduced to their class) used by the loose stage.
     skeleton_perm: int = 32
     #: Seed of the hash permutations (fixed: signatures are stable across processes).
     seed: int = 20240913
-    #: No near or loose match for a body shorter than this (words after cleaning).
+    #: No full-body near match and no loose match for a body shorter than this (words
+    #: after cleaning).
     min_words: int = 60
+    #: A shorter body (a flash) can still match as a lead-only copy down to this many
+    #: words, under the stricter flash rule (:mod:`crawler.dedup.stages`).
+    flash_min_words: int = 25
     #: No exact match for a body shorter than this.
     exact_min_words: int = 12
     #: Estimated Jaccard of two bodies' shingles at or above which they are copies.
     near_jaccard: float = 0.5
     #: Jaccard at or above which (with similar lengths) a copy is "identical".
-    identical_jaccard: float = 0.9
+    identical_jaccard: float = 0.85
     #: Share of the shorter body's shingles found in the longer one for a truncated copy.
     containment: float = 0.8
-    #: A later version at least this many times longer (in shingles) is an update.
-    update_growth: float = 1.15
+    #: A later version at least this many times longer (in shingles, and by at least a
+    #: paragraph's worth) is an update.
+    update_growth: float = 1.05
     #: Loose stage: minimum estimated Jaccard of the shingles (some phrasing survives).
     loose_shingle_jaccard: float = 0.1
     #: Loose stage: minimum estimated Jaccard of the content-word sets.
-    loose_word_jaccard: float = 0.35
+    loose_word_jaccard: float = 0.3
     #: Loose stage: minimum share of aligned names/numbers (longest common subsequence).
-    loose_anchor_ratio: float = 0.7
+    loose_anchor_ratio: float = 0.65
     #: Loose stage: minimum number of aligned names/numbers.
     loose_min_anchors: int = 6
     #: Loose stage: minimum estimated Jaccard of the sentence skeletons.
-    loose_skeleton_jaccard: float = 0.5
+    loose_skeleton_jaccard: float = 0.4
     #: Loose stage: both copies published within this many hours of each other.
     loose_window_hours: float = 72.0
     #: A line seen on this many distinct articles of a site is that site's boilerplate.
@@ -186,6 +196,7 @@ class DedupConfig:
             "skeleton_perm": self.skeleton_perm,
             "loose_window_hours": int(self.loose_window_hours),
             "seed": self.seed,
+            "features": FEATURES_VERSION,
         }
 
 

@@ -5,7 +5,8 @@ Policy, in order:
 1. Paragraphs are the body's blank-line-separated blocks (single lines when the
    body has no blank lines), NFC-normalized.
 2. Short paragraphs (up to 30 words) that :mod:`crawler.body`'s rules call
-   boilerplate are removed: "Read also | …", agency credit lines ("The world with
+   boilerplate are removed: "Read also | …" (and "Further reading: …", "More on this
+   story: …" headline links), agency credit lines ("The world with
    AFP", "— AFP"), "Reporting by …" trailers, reuse/subscribe/share prompts; a
    "Recent Posts"/"Related articles" heading drops the rest. Rule results are cached
    per paragraph text (boilerplate repeats across copies).
@@ -46,6 +47,12 @@ _P_INV = pow(_P, -1, 2**64)
 _MASK63 = np.uint64((1 << 63) - 1)
 _BLOCK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _SHORT_WORDS = 30
+#: Links to other stories with an explicit separator, up to ``_SHORT_WORDS`` words.
+_MORE_READING = re.compile(
+    r"^\W*(?:further\s+reading|more\s+on\s+this(?:\s+story)?|related\s+(?:stories|articles?)"
+    r"|recommended(?:\s+reading)?|read\s+(?:also|more)|see\s+also)\s*[:|]",
+    re.I,
+)
 _CAPS_DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3})(?:,\s*[A-Z][\w.]+(?:\s+[\w.]+){0,2})?"
     r"\s*[—–-]\s+(?=\S)"
@@ -234,7 +241,7 @@ def paragraph_kind(paragraph: str) -> str:
         return ""
     if words <= 8 and (cut := bp.CUT.match(paragraph)) and cut.lastgroup:
         return "cut"
-    if bp.READ_ALSO.match(paragraph) and words <= 20:
+    if (bp.READ_ALSO.match(paragraph) and words <= 20) or _MORE_READING.match(paragraph):
         return "read_also"
     if credit_line_agencies(paragraph) or bp.CREDIT_TRAILER.match(paragraph):
         return "credit"

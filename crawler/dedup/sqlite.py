@@ -192,6 +192,15 @@ class SqliteStore(DedupStore):
             ).fetchall()
         return {int(r[0]): int(r[1]) for r in rows}
 
+    def boilerplate_lines(self, min_count: int) -> dict[str, frozenset[int]] | None:
+        assert self.db is not None
+        found: dict[str, set[int]] = {}
+        with self.lock:
+            rows = self.db.execute("SELECT site, line FROM site_lines WHERE n >= ?", (min_count,))
+            for site, line in rows:
+                found.setdefault(site, set()).add(int(line))
+        return {site: frozenset(lines) for site, lines in found.items()}
+
     def commit_run(self, run_id: str) -> int:
         with self._write() as db:
             count = db.execute(

@@ -1,9 +1,10 @@
 """Matching rules of the near and loose stages, and how a copy relates to a stored one.
 
-Near stage (candidates from the full-body and lead LSH bands), for a new body N
-and a stored body E, with ``J`` the estimated Jaccard of their shingle sets and
-``C`` the estimated share of the *shorter* body's shingles found in the longer one
-(``|A∩B| = J(|A|+|B|)/(1+J)``):
+Near stage (candidates from the full-body and lead LSH bands and the opening key),
+for a new body N and a stored body E, with ``J`` the estimated Jaccard of their
+shingle sets and ``C`` the estimated share of the *shorter* body's shingles found in
+the longer one (``|A∩B| = J(|A|+|B|)/(1+J)``). When both have at least ``min_words``
+words:
 
 - a copy when ``J >= near_jaccard``;
 - or when ``C >= containment`` and either the sizes are comparable (shorter at least
@@ -12,10 +13,30 @@ and a stored body E, with ``J`` the estimated Jaccard of their shingle sets and
 - or, for a much shorter body (a flash or a lead-only copy), when its lead is
   contained in the other's lead (>= 0.85) and ``C >= containment - 0.25``.
 
-Relation: ``identical`` when ``J >= identical_jaccard``; ``update`` when E is
-(mostly) inside N, N is at least ``update_growth`` times longer and was published
-later; ``truncated`` when the shorter one is contained and clearly shorter;
-otherwise ``edited``.
+Flash rule, when the shorter body has ``flash_min_words`` (25) to ``min_words`` words:
+its shingles must be contained in the longer body's lead (estimated on the 64-value
+lead signature, >= 0.8) *and* its names and numbers (at least 2) must come, in order,
+among the longer body's first ones (>= 80% of them aligned). 25 words give over 20
+distinct shingles, the least for a containment estimate to mean anything; a true
+flash repeats the lead verbatim (containment 1.0, estimated >= 0.85), while another
+agency's opening on the same event shares at most about half of a flash's shingles
+(estimates stay under 0.75) and names the people and places in its own order. Learned
+site lines are left out first, so a site's repeated lines cannot make two short
+briefs contained in each other.
+
+Relation of N to E:
+
+- ``update`` when N was published later, is longer by at least ``update_growth`` and
+  by at least a paragraph (30 shingles), contains E (>= ``containment``) and opens
+  on E's first names and numbers (a later version keeps the story's opening; a copy
+  with a site intro opens on the intro);
+- ``identical`` when ``J >= identical_jaccard``, the sizes are comparable and one
+  body holds the other entirely (>= 0.97: only whole lines were added or removed,
+  no sentence was reworded);
+- ``truncated`` when N is clearly shorter, is contained in E (or matched as a flash)
+  and its names and numbers are the start of E's (a cut copy keeps the order; an
+  edited one drops and moves sentences);
+- otherwise ``edited``.
 
 Loose stage (candidates from the sentence-skeleton bands within a time bucket): a
 heavy rewrite or machine translation keeps the facts in order, not the phrasing.
@@ -29,10 +50,13 @@ quote) are never merged:
   a shared quote alone stays below it);
 - content-word Jaccard >= ``loose_word_jaccard``;
 - sentence-skeleton Jaccard >= ``loose_skeleton_jaccard`` (the stopwords stay in
-  place when the words around them are reworded);
+  place when the words around them are reworded; the skeleton leaves out articles
+  and "of", which translations drop or move: a translated copy keeps 0.6-1.0 of its
+  source's skeleton, another report of the event under 0.25);
 - the anchors (numbers, capitalised names in order of first use) align: their
   longest common subsequence is at least ``loose_min_anchors`` long and covers
-  ``loose_anchor_ratio`` of the longer anchor list;
+  ``loose_anchor_ratio`` of the longer anchor list (a translation keeps over 0.7 of
+  them in order, another report of the event about half at most);
 - no conflicting wire credits (both credited, to disjoint agencies).
 
 The relation is then ``translated``.
@@ -57,7 +81,14 @@ LEAD_AGREES = 0.5
 LEAD_CONTAINED = 0.85
 FLASH_SLACK = 0.25
 TRUNCATED_RATIO = 0.85
-UPDATE_SLACK = 0.1
+IDENTICAL_CONTAINED = 0.97
+UPDATE_MIN_NEW = 30
+OPENING_ANCHORS = 3
+OPENING_SLACK = 2
+FLASH_LEAD_CONTAINED = 0.8
+FLASH_MIN_ANCHORS = 2
+FLASH_ANCHORS = 0.8
+FLASH_ANCHOR_SLACK = 4
 LOOSE_LENGTH_RATIO = 0.6
 
 
@@ -113,7 +144,7 @@ def _rank(hits: list[Hit], ids: npt.NDArray[np.int64]) -> list[Hit]:
 
 def near_matches(fp: Probe, cols: Columns, cfg: DedupConfig) -> list[Hit]:
     """Rows of ``cols`` that ``fp`` is a near-duplicate of (module rules), best first."""
-    if not len(cols) or fp.words < cfg.min_words:
+    if not len(cols) or fp.words < cfg.flash_min_words:
         return []
     j = jaccard(fp.sig, cols.sig)
     lead_j = jaccard(fp.lead_sig, cols.lead_sig)
@@ -125,34 +156,108 @@ def near_matches(fp: Probe, cols: Columns, cfg: DedupConfig) -> list[Hit]:
     shorter_c = np.where(new_shorter, new_in_old, old_in_new)
     lead_c = np.where(new_shorter, lead_new_in_old, lead_old_in_new)
     ratio = np.minimum(sizes, fp.shingles) / np.maximum(np.maximum(sizes, fp.shingles), 1.0)
-    long_enough = cols.words >= cfg.min_words
-    near = j >= cfg.near_jaccard
-    contained = (shorter_c >= cfg.containment) & (
-        (ratio >= RELIABLE_RATIO) | (lead_j >= LEAD_AGREES)
+    short = np.minimum(cols.words, fp.words) < cfg.min_words
+    long_enough = cols.words >= cfg.flash_min_words
+    near = (j >= cfg.near_jaccard) & ~short
+    contained = (
+        (shorter_c >= cfg.containment)
+        & ((ratio >= RELIABLE_RATIO) | (lead_j >= LEAD_AGREES))
+        & ~short
     )
     flash = (
         (ratio < RELIABLE_RATIO)
         & (lead_c >= LEAD_CONTAINED)
         & (shorter_c >= cfg.containment - FLASH_SLACK)
+        & ~short
     )
+    brief = short & (lead_c >= FLASH_LEAD_CONTAINED)
+    mine = fp.anchors.tolist()
     found: list[Hit] = []
-    for i in np.flatnonzero((near | contained | flash) & long_enough).tolist():
-        published = int(cols.published[i])
-        later = fp.published is not None and published != NO_DATE and fp.published > published
-        if j[i] >= cfg.identical_jaccard:
-            relation, similarity = "identical", float(j[i])
-        elif (
-            later
-            and fp.shingles >= cfg.update_growth * sizes[i]
-            and (old_in_new[i] >= cfg.containment - UPDATE_SLACK or contained[i] or flash[i])
-        ):
-            relation, similarity = "update", float(old_in_new[i])
-        elif (contained[i] or flash[i]) and ratio[i] < TRUNCATED_RATIO:
-            relation, similarity = "truncated", float(shorter_c[i])
-        else:
-            relation, similarity = "edited", float(max(j[i], min(shorter_c[i], ratio[i])))
+    for i in np.flatnonzero((near | contained | flash | brief) & long_enough).tolist():
+        theirs = cols.anchors[i].tolist()
+        if brief[i] and not _opening_names_agree(mine, theirs, bool(new_shorter[i])):
+            continue
+        scores = (
+            float(j[i]),
+            float(shorter_c[i]),
+            float(ratio[i]),
+            float(old_in_new[i]),
+            float(new_in_old[i]),
+        )
+        lead_only = bool(flash[i] or brief[i])
+        relation, similarity = _relation(
+            fp, cols, i, cfg, scores, bool(new_shorter[i]), lead_only, (mine, theirs)
+        )
         found.append(Hit(i, relation, similarity, "near"))
     return _rank(found, cols.ids)
+
+
+def _opening_names_agree(mine: Sequence[int], theirs: Sequence[int], mine_shorter: bool) -> bool:
+    """The shorter body's anchors (at least ``FLASH_MIN_ANCHORS``) come, in order, among
+    the longer one's first anchors: a flash repeats the names and numbers of the
+    story's opening, another report of the event names them in its own order."""
+    short, long = (mine, theirs) if mine_shorter else (theirs, mine)
+    if len(short) < FLASH_MIN_ANCHORS:
+        return False
+    window = long[: 2 * len(short) + FLASH_ANCHOR_SLACK]
+    return lcs_length(short, window) >= FLASH_ANCHORS * len(short)
+
+
+def _opens_alike(new: Sequence[int], old: Sequence[int]) -> bool:
+    """The old version's first names and numbers open the new one too, in order (a
+    later version keeps the story's opening and may add a paragraph after the lead; a
+    copy with a site intro opens on the intro's own names). Without anchors (scripts
+    without capitals, no numbers) there is no evidence either way."""
+    k = min(OPENING_ANCHORS, len(old))
+    if k == 0 or not len(new):
+        return True
+    return lcs_length(list(old[:k]), list(new[: k + OPENING_SLACK])) == k
+
+
+def _same_sequence(a: Sequence[int], b: Sequence[int]) -> bool:
+    """One anchor list starts with the whole other one: the same text, cut or with
+    lines added after it; dropped, moved or inserted sentences break it. Without
+    anchors there is no evidence either way."""
+    n = min(len(a), len(b))
+    return n == 0 or list(a[:n]) == list(b[:n])
+
+
+def _relation(
+    fp: Probe,
+    cols: Columns,
+    i: int,
+    cfg: DedupConfig,
+    scores: tuple[float, float, float, float, float],
+    new_shorter: bool,
+    lead_only: bool,
+    anchors: tuple[Sequence[int], Sequence[int]],
+) -> tuple[str, float]:
+    """Relation of the new body to row ``i`` (module rules) and its similarity;
+    ``scores`` are (Jaccard, shorter-in-longer containment, size ratio, old-in-new and
+    new-in-old containment)."""
+    j, shorter_c, ratio, old_in_new, new_in_old = scores
+    published = int(cols.published[i])
+    later = fp.published is not None and published != NO_DATE and fp.published > published
+    size = float(cols.shingles[i])
+    grown = fp.shingles >= max(size + UPDATE_MIN_NEW, cfg.update_growth * size)
+    same = _same_sequence(*anchors)
+    if (
+        later
+        and not new_shorter
+        and grown
+        and old_in_new >= cfg.containment
+        and _opens_alike(*anchors)
+    ):
+        return "update", old_in_new
+    if (
+        j >= cfg.identical_jaccard
+        and ratio >= TRUNCATED_RATIO
+        and max(old_in_new, new_in_old) >= IDENTICAL_CONTAINED
+    ):
+        return "identical", j
+    if ratio < TRUNCATED_RATIO and same and (lead_only or shorter_c >= cfg.containment):
+        return "truncated", shorter_c
+    return "edited", max(j, min(shorter_c, ratio))
 
 
 def lcs_length(a: Sequence[int], b: Sequence[int]) -> int:

@@ -96,6 +96,23 @@ class Columns:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def take(self, rows: Sequence[int]) -> Columns:
+        """These rows, in this order."""
+        at = np.array(rows, dtype=np.intp)
+        return Columns(
+            ids=self.ids[at],
+            sig=self.sig[at],
+            lead_sig=self.lead_sig[at],
+            loose_sig=self.loose_sig[at],
+            skeleton_sig=self.skeleton_sig[at],
+            words=self.words[at],
+            shingles=self.shingles[at],
+            lead_shingles=self.lead_shingles[at],
+            published=self.published[at],
+            wire=[self.wire[r] for r in rows],
+            anchors=[self.anchors[r] for r in rows],
+        )
+
     @classmethod
     def from_entries(cls, entries: Sequence[Entry]) -> Columns:
         def ints(values: Iterable[int | None]) -> I64:
@@ -166,6 +183,12 @@ def local_run_alive(info: Mapping[str, Any]) -> bool:
 
 class DedupTxn(ABC):
     """Reads and writes of one atomic check-and-insert (see module docstring)."""
+
+    def prefetch(self, keys: U64, wide: U64) -> None:
+        """Every lookup key the next check will use (a store may read them at once):
+        ``keys`` for :meth:`candidates`, ``wide`` (a subset) for the URL and exact
+        lookups."""
+        return None
 
     @abstractmethod
     def url_entry(self, url: str) -> Entry | None:
@@ -241,6 +264,11 @@ class DedupStore(ABC):
     def line_counts(self, site: str, lines: Sequence[int]) -> dict[int, int]:
         """How many distinct articles of ``site`` carried each line hash (known ones only);
         read outside a transaction (learning is approximate by design)."""
+
+    def boilerplate_lines(self, min_count: int) -> dict[str, frozenset[int]] | None:
+        """Per site, the line hashes counted on at least ``min_count`` articles (None:
+        this store cannot list them cheaply)."""
+        return None
 
     @abstractmethod
     def commit_run(self, run_id: str) -> int:
