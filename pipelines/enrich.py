@@ -92,7 +92,7 @@ class EnrichPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        fields = enrich_article(adapter.asdict())
+        fields = enrich_article(item if isinstance(item, dict) else adapter)
         for name, value in fields.items():
             adapter[name] = value
         assert self.stats is not None
