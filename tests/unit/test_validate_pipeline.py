@@ -105,3 +105,48 @@ def test_pipeline_is_enabled_in_settings() -> None:
     from crawler.settings import base
 
     assert base.ITEM_PIPELINES["pipelines.validate.ValidatePipeline"] == 100
+
+
+BAD_VALUES: list[Any] = [None, "", "x", 0, -1, 1.5, True, [], ["x"], [1], {}, {"k": "v"}, ("a",)]
+
+
+def mutations() -> list[dict[str, Any]]:
+    """The valid item with one field (top level or nested) replaced by each bad value,
+    removed, or joined by an unknown field."""
+    base = {**valid_fields(), "crawled_at": "2024-09-13T11:00:00Z", "schema_version": "1.0.0"}
+    out: list[dict[str, Any]] = [base, {**base, "unknown": 1}]
+    for name in base:
+        out.append({k: v for k, v in base.items() if k != name})
+        out.extend({**base, name: bad} for bad in BAD_VALUES)
+    for name in ("source", "provenance"):
+        for key in base[name]:
+            out.extend({**base, name: {**base[name], key: bad}} for bad in BAD_VALUES)
+    for key in base["wire_evidence"][0]:
+        out.extend(
+            {**base, "wire_evidence": [{**base["wire_evidence"][0], key: bad}]}
+            for bad in BAD_VALUES
+        )
+    return out
+
+
+def test_fast_check_agrees_with_jsonschema(
+    pipeline_and_stats: tuple[ValidatePipeline, Any],
+) -> None:
+    """The fast path and jsonschema decide every case the same way."""
+    pipeline, _ = pipeline_and_stats
+    cases = mutations()
+    valid = [pipeline.validator.is_valid(case) for case in cases]
+    assert 0 < sum(valid) < len(cases)
+    for case, expected in zip(cases, valid, strict=True):
+        assert pipeline._quick_valid(case) == expected, case
+
+
+def test_value_the_fast_check_cannot_read_goes_to_jsonschema(
+    pipeline_and_stats: tuple[ValidatePipeline, Any],
+) -> None:
+    pipeline, stats = pipeline_and_stats
+    item = {**valid_fields(), "authors": ["Jane Doe", object()]}
+    assert not pipeline._quick_valid(item)
+    with pytest.raises(DropItem, match="authors"):
+        pipeline.process_item(item)
+    assert stats.get_value("article/dropped/invalid/authors") == 1
