@@ -48,14 +48,22 @@ from crawler.dedup.minhash import (
     U16,
     U32,
     U64,
+    BandPlan,
     Permutations,
-    band_hashes,
-    band_keys,
     scalar_key,
     shingles,
+    window_hashes,
 )
 from crawler.dedup.model import DedupConfig, Document
-from crawler.dedup.normalize import Tokens, exact_hash, token_hashes, tokenize, unique
+from crawler.dedup.normalize import (
+    HashSet,
+    Tokens,
+    exact_hash,
+    line_hash,
+    token_hashes,
+    tokenize,
+    unique,
+)
 
 #: Paragraphs longer than this are never counted as a site's repeated lines.
 LINE_MAX_WORDS = 80
@@ -71,7 +79,8 @@ KIND_OPENING = 6
 #: only sharpen the lead containment estimate.
 LEAD_BAND_PERMS = 32
 #: Function words left out of the skeleton (articles and "of", English and French).
-_DROPPABLE = np.unique(token_hashes("a an the of le la les un une des du de"))
+_DROPPABLE = HashSet(token_hashes("a an the of le la les un une des du de"))
+_PLACEHOLDER = np.uint64(0x5BD1E9955BD1E995)
 _EMPTY_KEYS = np.zeros(0, dtype=np.uint64)
 
 
@@ -141,8 +150,6 @@ class Fingerprint:
 
 def url_key(url: str) -> int:
     """The URL stage's key."""
-    from crawler.dedup.normalize import line_hash
-
     return scalar_key(line_hash(url), KIND_URL)
 
 
@@ -154,9 +161,29 @@ class Fingerprinter:
         total = config.num_perm + config.lead_perm + config.loose_perm + config.skeleton_perm
         self.perms = Permutations(total, config.seed)
         self.loose_span = config.loose_window_hours * 3600.0
+        self.lead_band_perms = min(config.lead_perm, LEAD_BAND_PERMS)
+        self._plans: dict[tuple[bool, bool, bool], BandPlan] = {}
 
     def site(self, doc: Document) -> str:
         return doc.site or site_of(host_of(doc.url))
+
+    def _plan(self, full: bool, lead: bool, loose: bool) -> BandPlan:
+        key = (full, lead, loose)
+        plan = self._plans.get(key)
+        if plan is None:
+            cfg = self.config
+            lead_bands = max(1, self.lead_band_perms // 4)
+            parts = [
+                *([(cfg.bands, 4, KIND_FULL)] if full else []),
+                *([(lead_bands, self.lead_band_perms // lead_bands, KIND_LEAD)] if lead else []),
+                *(
+                    [(cfg.loose_bands, cfg.skeleton_perm // cfg.loose_bands, KIND_LOOSE)]
+                    if loose
+                    else []
+                ),
+            ]
+            plan = self._plans[key] = BandPlan(parts)
+        return plan
 
     def fingerprint(
         self, doc: Document, tokens: Tokens | None = None, drop_lines: Collection[int] = ()
@@ -174,17 +201,16 @@ class Fingerprinter:
                 gone[dropped] = True
                 keep = ~gone[tokens.paragraph]
                 hashes, anchor, stop = hashes[keep], anchor[keep], stop[keep]
-        full = shingles(hashes, cfg.shingle_words)
-        lead = shingles(hashes[: cfg.lead_words], cfg.shingle_words)
+        full, lead = _full_and_lead(hashes, cfg.shingle_words, cfg.lead_words)
         content = unique(hashes[~stop])
         start_lead, start_loose = cfg.num_perm, cfg.num_perm + cfg.lead_perm
         start_skeleton = start_loose + cfg.loose_perm
-        sig = self.perms.signature(full, 0, cfg.num_perm)
-        lead_sig = self.perms.signature(lead, start_lead, cfg.lead_perm)
-        loose_sig = self.perms.signature(content, start_loose, cfg.loose_perm)
+        perms = self.perms
+        sig = perms.signature(full, 0, cfg.num_perm)
+        lead_sig = perms.signature(lead, start_lead, cfg.lead_perm)
+        loose_sig = perms.signature(content, start_loose, cfg.loose_perm)
         skeleton = shingles(_skeleton(hashes, stop), SKELETON_GRAM)
-        skeleton_sig = self.perms.signature(skeleton, start_skeleton, cfg.skeleton_perm)
-        anchors = _anchor_sequence(hashes[anchor])
+        skeleton_sig = perms.signature(skeleton, start_skeleton, cfg.skeleton_perm)
         published = parse_published(doc.published)
         words = len(hashes)
         fp = Fingerprint(
@@ -202,48 +228,59 @@ class Fingerprinter:
             lead_sig=lead_sig,
             loose_sig=loose_sig,
             skeleton_sig=skeleton_sig,
-            anchors=anchors,
+            anchors=_anchor_sequence(hashes[anchor]),
             lines=tuple(
                 dict.fromkeys(
-                    h
-                    for h, p in zip(tokens.line_hashes, tokens.paragraphs, strict=True)
-                    if p.count(" ") < LINE_MAX_WORDS
+                    [
+                        h
+                        for h, p in zip(tokens.line_hashes, tokens.paragraphs, strict=True)
+                        if p.count(" ") < LINE_MAX_WORDS
+                    ]
                 )
             ),
         )
-        if words >= cfg.flash_min_words:
-            lead_perms = min(cfg.lead_perm, LEAD_BAND_PERMS)
-            opening = scalar_key(exact_hash(hashes[:OPENING_WORDS]), KIND_OPENING)
-            parts = [
-                band_keys(lead_sig[:lead_perms], max(1, lead_perms // 4), KIND_LEAD),
-                np.array([opening], dtype=np.uint64),
-            ]
-            if words >= cfg.min_words:
-                full = band_keys(sig, cfg.bands, KIND_FULL, hashes=band_hashes(sig, cfg.bands, 4))
-                parts.insert(0, full)
-            fp.near_keys = np.concatenate(parts)
-        if words >= cfg.min_words and published is not None:
-            bucket = int(published // self.loose_span)
-            bands = cfg.loose_bands
-            base = band_hashes(skeleton_sig, bands)
-            fp.loose_keys = band_keys(skeleton_sig, bands, KIND_LOOSE, (bucket,), base)
-            fp.loose_query = band_keys(
-                skeleton_sig, bands, KIND_LOOSE, (bucket - 1, bucket, bucket + 1), base
-            )
+        near = words >= cfg.flash_min_words
+        is_full = words >= cfg.min_words
+        loose = is_full and published is not None
+        if near or loose:
+            plan = self._plan(near and is_full, near, loose)
+            sigs = [sig] if near and is_full else []
+            sigs += [lead_sig] if near else []
+            sigs += [skeleton_sig] if loose else []
+            bucket = int(published // self.loose_span) if published is not None else 0
+            keys = plan.keys(sigs, bucket)
+            if near:
+                opening = scalar_key(exact_hash(hashes[:OPENING_WORDS]), KIND_OPENING)
+                fp.near_keys = np.empty(plan.fixed + 1, dtype=np.uint64)
+                fp.near_keys[:-1] = keys[: plan.fixed]
+                fp.near_keys[-1] = opening
+            if loose:
+                bands = plan.loose
+                fp.loose_keys = keys[plan.fixed + bands : plan.fixed + 2 * bands].copy()
+                fp.loose_query = keys[plan.fixed :].copy()
         return fp
+
+
+def _full_and_lead(hashes: U64, size: int, lead_words: int) -> tuple[U64, U64]:
+    """The shingles of the body and of its first ``lead_words`` tokens (one pass: the
+    lead's windows are the first of the body's)."""
+    if len(hashes) < size or size <= 1:
+        return unique(hashes), unique(hashes[:lead_words])
+    windows = window_hashes(hashes, size)
+    head = min(len(hashes), lead_words)
+    lead = unique(windows[: head - size + 1]) if head >= size else unique(hashes[:lead_words])
+    return unique(windows), lead
 
 
 def _skeleton(hashes: U64, stop: npt.NDArray[np.bool_]) -> U64:
     """Stopwords as themselves (droppable function words left out), each run of other
     words as one placeholder."""
-    at = np.minimum(np.searchsorted(_DROPPABLE, hashes), len(_DROPPABLE) - 1)
-    droppable = _DROPPABLE[at] == hashes  # membership in the sorted set (np.isin is slower)
+    droppable = _DROPPABLE.contains(hashes)
     if droppable.any():
         hashes, stop = hashes[~droppable], stop[~droppable]
     if not len(hashes):
         return hashes
-    placeholder = np.uint64(0x5BD1E9955BD1E995)
-    marked = np.where(stop, hashes, placeholder)
+    marked = np.where(stop, hashes, _PLACEHOLDER)
     keep = np.ones(len(marked), dtype=bool)
     keep[1:] = stop[1:] | stop[:-1]
     return marked[keep]

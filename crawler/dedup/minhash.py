@@ -38,13 +38,16 @@ U64 = npt.NDArray[np.uint64]
 MASK63 = np.uint64((1 << 63) - 1)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
 _C2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_S32 = np.uint64(32)
+_BLOCK = 1 << 17  # permuted values per signature block
 _EMPTY = np.uint32(0xFFFFFFFF)
 _EMPTY16 = np.uint16(0xFFFF)
+_NO_KEYS = np.zeros(0, dtype=np.uint64)
 _B_BITS = 16
 _B_CHANCE = 1.0 / (1 << _B_BITS)
 
-_ROW_SALT = mix64(np.arange(1, 65, dtype=np.uint64) * _GOLD)
-_BAND_SALT = mix64(np.arange(1, 257, dtype=np.uint64) * _C2)
+ROW_SALT = mix64(np.arange(1, 65, dtype=np.uint64) * _GOLD)
+BAND_SALT = mix64(np.arange(1, 257, dtype=np.uint64) * _C2)
 
 #: Key namespaces (mixed into every key so kinds never collide).
 KIND_URL = 1
@@ -59,11 +62,18 @@ def shingles(hashes: U64, size: int) -> U64:
     when there are fewer than ``size``)."""
     if len(hashes) < size or size <= 1:
         return unique(hashes)
-    combined = hashes[: len(hashes) - size + 1].copy()
+    return unique(window_hashes(hashes, size))
+
+
+def window_hashes(hashes: U64, size: int) -> U64:
+    """Hash of each ``size``-token window of ``hashes`` in order (``len(hashes) >= size >
+    1``): the shingles before deduplication, so that the windows of a prefix are a prefix."""
+    count = len(hashes) - size + 1
+    combined = hashes[:count].copy()
     for offset in range(1, size):
         combined *= _GOLD if offset % 2 else _C2
-        combined += hashes[offset : len(hashes) - size + 1 + offset]
-    return unique(mix64(combined))
+        combined += hashes[offset : count + offset]
+    return mix64(combined)
 
 
 class Permutations:
@@ -76,6 +86,7 @@ class Permutations:
         self.a = rng.integers(0, 2**32, size=count, dtype=np.uint32) | np.uint32(1)
         self.b = rng.integers(0, 2**32, size=count, dtype=np.uint32)
         self.count = count
+        self._a, self._b = self.a[:, None], self.b[:, None]
 
     def signature(self, values: U64, start: int = 0, count: int | None = None) -> U32:
         """MinHash signature of the set ``values`` under permutations
@@ -83,11 +94,15 @@ class Permutations:
         count = self.count - start if count is None else count
         if not len(values):
             return np.full(count, _EMPTY, dtype=np.uint32)
-        x = (values >> np.uint64(32)).astype(np.uint32)
-        a = self.a[start : start + count, None]
-        b = self.b[start : start + count, None]
+        x = (values >> _S32).astype(np.uint32)
+        a = self._a[start : start + count]
+        b = self._b[start : start + count]
+        step = max(1, _BLOCK // max(count, 1))
+        if len(x) <= step:  # one block: no running minimum
+            block = np.multiply(a, x)
+            block += b
+            return np.asarray(block.min(axis=1))
         out = np.full(count, _EMPTY, dtype=np.uint32)
-        step = max(1, (1 << 17) // max(count, 1))
         for lo in range(0, len(x), step):
             block = np.multiply(a, x[None, lo : lo + step])
             block += b
@@ -100,7 +115,7 @@ def band_hashes(sig: U32, bands: int, rows: int = 0) -> U64:
     :func:`band_keys`."""
     rows = rows or len(sig) // bands
     table = sig[: bands * rows].reshape(bands, rows).astype(np.uint64)
-    table = mix64(table + _ROW_SALT[:rows])  # each row value hashed with its position
+    table = mix64(table + ROW_SALT[:rows])  # each row value hashed with its position
     return np.bitwise_xor.reduce(table, axis=1) if rows > 1 else table[:, 0]
 
 
@@ -110,15 +125,75 @@ def band_keys(
     """63-bit keys of each band of ``sig``, namespaced by ``kind`` and by each time bucket
     (bucket-major order); ``hashes`` reuses :func:`band_hashes` already computed."""
     base = band_hashes(sig, bands) if hashes is None else hashes
-    salts = np.array(
-        [
-            mix64_int(kind * 0x9E3779B97F4A7C15 + (b & 0xFFFFFFFF) * 0xC2B2AE3D27D4EB4F)
-            for b in buckets
-        ],
-        dtype=np.uint64,
-    )
-    keys = mix64((base[None, :] + _BAND_SALT[None, : len(base)] + salts[:, None]).ravel())
+    salts = np.array([kind_salt(kind, b) for b in buckets], dtype=np.uint64)
+    keys = mix64((base[None, :] + BAND_SALT[None, : len(base)] + salts[:, None]).ravel())
     return keys & MASK63
+
+
+def kind_salt(kind: int, bucket: int = 0) -> int:
+    """What :func:`band_keys` adds to every key of ``kind`` in time bucket ``bucket``."""
+    return mix64_int(kind * 0x9E3779B97F4A7C15 + (bucket & 0xFFFFFFFF) * 0xC2B2AE3D27D4EB4F)
+
+
+class BandPlan:
+    """The band keys of several signatures in two vectorised passes, the same keys as
+    :func:`band_keys`: the banded values of every signature (full body, lead, skeleton,
+    in that order) are salted by row and mixed, XORed per band, then each band hash
+    (the skeleton's once per time bucket) is salted by band and kind and mixed again."""
+
+    def __init__(self, parts: list[tuple[int, int, int]]) -> None:
+        """``parts``: (bands, rows, kind) of each signature used; a ``KIND_LOOSE`` part
+        comes last and is keyed in the buckets before, at and after the document's."""
+        sizes = [bands * rows for bands, rows, _ in parts]
+        self.sizes = sizes
+        self.row_salt = np.concatenate(
+            [np.tile(ROW_SALT[:rows], bands) for bands, rows, _ in parts] or [_NO_KEYS]
+        )
+        self.starts = np.cumsum([0] + [rows for bands, rows, _ in parts for _ in range(bands)])[
+            :-1
+        ].astype(np.intp)
+        fixed = [p for p in parts if p[2] != KIND_LOOSE]
+        self.fixed = sum(bands for bands, _, _ in fixed)
+        self.loose = parts[-1][0] if len(fixed) < len(parts) else 0
+        self.salt = np.concatenate(
+            [BAND_SALT[:bands] + np.uint64(kind_salt(kind)) for bands, _, kind in fixed]
+            or [_NO_KEYS]
+        )
+        spread = np.arange(self.fixed, dtype=np.intp)
+        if self.loose:
+            loose = np.arange(self.fixed, self.fixed + self.loose, dtype=np.intp)
+            spread = np.concatenate([spread, loose, loose, loose])
+        self.spread = spread
+        self._bucket_salt: dict[int, U64] = {}
+
+    def salts(self, bucket: int) -> U64:
+        """Salts of every key: the fixed parts', then the skeleton's in three buckets."""
+        if not self.loose:
+            return self.salt
+        found = self._bucket_salt.get(bucket)
+        if found is None:
+            if len(self._bucket_salt) > 4096:
+                self._bucket_salt.clear()
+            band = BAND_SALT[: self.loose]
+            found = np.concatenate(
+                [self.salt]
+                + [
+                    band + np.uint64(kind_salt(KIND_LOOSE, b))
+                    for b in (bucket - 1, bucket, bucket + 1)
+                ]
+            )
+            self._bucket_salt[bucket] = found
+        return found
+
+    def keys(self, sigs: list[U32], bucket: int = 0) -> U64:
+        """Every key, in plan order (the skeleton's bucket-major)."""
+        values = np.concatenate([sig[:size] for sig, size in zip(sigs, self.sizes, strict=True)])
+        table = mix64(values.astype(np.uint64) + self.row_salt)
+        base = np.bitwise_xor.reduceat(table, self.starts)[self.spread]
+        base += self.salts(bucket)
+        keys = mix64(base)
+        keys &= MASK63
+        return keys
 
 
 def scalar_key(value: int, kind: int) -> int:

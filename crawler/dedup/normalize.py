@@ -44,7 +44,6 @@ U64 = npt.NDArray[np.uint64]
 
 _P = 1099511628211  # FNV prime: odd, so invertible modulo 2**64
 _P_INV = pow(_P, -1, 2**64)
-_MASK63 = np.uint64((1 << 63) - 1)
 _BLOCK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _SHORT_WORDS = 30
 #: Links to other stories with an explicit separator, up to ``_SHORT_WORDS`` words.
@@ -96,11 +95,15 @@ _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 def mix64(x: U64) -> U64:
     """splitmix64 finalizer: spreads every input bit over the whole word (arrays wrap
     silently; only numpy scalar arithmetic warns on overflow)."""
-    x = x ^ (x >> _S30)
-    x *= _M1
-    x ^= x >> _S27
-    x *= _M2
-    return x ^ (x >> _S31)
+    out = np.right_shift(x, _S30)
+    out ^= x
+    out *= _M1
+    tmp = np.right_shift(out, _S27)
+    out ^= tmp
+    out *= _M2
+    np.right_shift(out, _S31, out=tmp)
+    out ^= tmp
+    return out
 
 
 def mix64_int(value: int) -> int:
@@ -122,19 +125,40 @@ def unique(values: U64) -> U64:
     return ordered[keep]
 
 
-_WORD = np.zeros(256, dtype=bool)
-_WORD[list(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")] = True
-_WORD[0x80:] = True
-_LOWER = np.arange(256, dtype=np.uint8)
-_LOWER[65:91] += 32
-_UPPER_OR_DIGIT = np.zeros(256, dtype=bool)
-_UPPER_OR_DIGIT[list(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")] = True
-_UPPER_OR_DIGIT[0xC3] = True  # Latin-1 capitals (checked on the next byte)
+class HashSet:
+    """Membership of 64-bit hashes in a fixed set, without search: a direct-address table
+    indexed by ``bits`` bits of the hash (the narrowest window where the members do not
+    collide); a slot holds its member, an empty slot any member (never equal to a
+    non-member whose slot it is)."""
+
+    def __init__(self, values: U64) -> None:
+        members = np.unique(np.asarray(values, dtype=np.uint64))
+        self.size = len(members)
+        self.shift, self.mask = np.uint64(0), np.uint64(0)
+        self.table = members[:1].copy()
+        if not self.size:
+            return
+        for bits in range(max(1, self.size.bit_length()), 24):
+            mask = np.uint64((1 << bits) - 1)
+            for shift in range(64 - bits + 1):
+                slots = (members >> np.uint64(shift)) & mask
+                if len(np.unique(slots)) == self.size:
+                    self.table = np.full(1 << bits, members[0], dtype=np.uint64)
+                    self.table[slots] = members
+                    self.shift, self.mask = np.uint64(shift), mask
+                    return
+        raise ValueError("no collision-free window")  # pragma: no cover
+
+    def contains(self, hashes: U64) -> npt.NDArray[np.bool_]:
+        """True for the hashes in the set."""
+        if not self.size:
+            return np.zeros(len(hashes), dtype=bool)
+        slots = np.right_shift(hashes, self.shift)
+        slots &= self.mask
+        return np.asarray(self.table[slots] == hashes)
+
+
 _SENTENCE_END = np.frombuffer(b".!?:", dtype=np.uint8)
-#: Two-byte UTF-8 punctuation: NBSP, «, », soft hyphen, middle dot, Arabic comma,
-#: semicolon, question mark, full stop.
-_PUNCT2 = ((0xC2, 0xA0), (0xC2, 0xAB), (0xC2, 0xBB), (0xC2, 0xAD), (0xC2, 0xB7),
-           (0xD8, 0x8C), (0xD8, 0x9B), (0xD8, 0x9F), (0xDB, 0x94))  # fmt: skip
 
 
 @dataclass
@@ -153,15 +177,30 @@ class Tokens:
 
 
 def _translation() -> bytes:
-    """Byte map: ASCII letters to lower case, other ASCII except digits to a space."""
+    """Byte map: ASCII letters to lower case, other ASCII except digits to 0 (a separator)."""
     table = bytearray(range(256))
     for byte in range(0x80):
         char = chr(byte)
         if char.isupper():
             table[byte] = ord(char.lower())
         elif not char.isalnum():
-            table[byte] = 0x20
+            table[byte] = 0
     return bytes(table)
+
+
+def _pair_tables() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    """Tables indexed by two bytes read as ``first | second << 8``: the class of a token's
+    first two bytes (3 a digit, 1 an ASCII or Latin-1 capital, 0 other), and 1 when the two
+    bytes before a token open a sentence (a newline, or ``.!?:`` and a space). A token
+    is an anchor candidate when its class is above its opening flag."""
+    first = np.arange(1 << 16) & 0xFF
+    second = np.arange(1 << 16) >> 8
+    digit = (first >= 0x30) & (first <= 0x39)
+    upper = (first >= 0x41) & (first <= 0x5A)
+    upper |= (first == 0xC3) & (second >= 0x80) & (second <= 0x9E) & (second != 0x97)
+    kind = np.where(digit, 3, np.where(upper, 1, 0)).astype(np.uint8)
+    opening = (second == 0x0A) | ((second == 0x20) & _SENTENCE_END_BYTE[first])
+    return kind, opening.astype(np.uint8)
 
 
 _TRANSLATE = _translation()
@@ -173,10 +212,11 @@ _SEPARATORS = re.compile(
 _LATIN_CAPITAL = re.compile(rb"\xc3[\x80-\x96\x98-\x9e]")
 _SENTENCE_END_BYTE = np.zeros(256, dtype=bool)
 _SENTENCE_END_BYTE[_SENTENCE_END] = True
+_KIND, _OPENING = _pair_tables()
 
 
 def _blank(match: re.Match[bytes]) -> bytes:
-    return b" " * len(match.group())
+    return bytes(len(match.group()))
 
 
 def _fold_latin(match: re.Match[bytes]) -> bytes:
@@ -184,32 +224,29 @@ def _fold_latin(match: re.Match[bytes]) -> bytes:
 
 
 def _byte_tokens(data: bytes) -> tuple[U64, npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
-    """(token hashes, token start offsets, token starts upper-case/digit) of UTF-8 ``data``."""
+    """(token hashes, token start offsets, token starts upper-case/digit) of UTF-8 ``data``.
+
+    Separators become 0 bytes, so each token's polynomial hash is one segment sum of
+    ``byte * P**-offset`` (times ``P**end``); the capital and sentence-opening tests read
+    two bytes at a time through :func:`_pair_tables`."""
     folded = data.translate(_TRANSLATE)
     if not data.isascii():
         folded = _LATIN_CAPITAL.sub(_fold_latin, _SEPARATORS.sub(_blank, folded))
-    raw = np.frombuffer(b" " + folded + b" ", dtype=np.uint8)
-    word = raw != 0x20
+    raw = np.frombuffer(b"\0" + folded + b"\0", dtype=np.uint8)
+    word = raw.astype(bool)
     change = np.flatnonzero(word[1:] != word[:-1])
     starts, ends = change[0::2], change[1::2]  # offsets in ``data`` (the pad shifts by one)
+    if not len(starts):
+        return np.zeros(0, dtype=np.uint64), starts, np.zeros(0, dtype=bool)
     size = len(raw)
     _ensure_powers(size + 1)
-    prefix = np.zeros(size + 1, dtype=np.uint64)
-    np.cumsum(raw * _POW_INV[:size], dtype=np.uint64, out=prefix[1:])
-    hashes = (prefix[ends + 1] - prefix[starts + 1]) * _POW[ends]
-    hashes = mix64(hashes + (ends - starts).astype(np.uint64))
-    original = np.frombuffer(b"  " + data, dtype=np.uint8)  # original[i + 2] == data[i]
-    first = original[starts + 2]
-    capital = _UPPER_OR_DIGIT[first]
-    latin = np.flatnonzero(first == 0xC3)
-    if len(latin):
-        second = original[np.minimum(starts[latin] + 3, len(original) - 1)]
-        capital[latin] = (second >= 0x80) & (second <= 0x9E) & (second != 0x97)
-    # a capital opening a sentence is grammar, not a name
-    before = original[starts + 1]
-    initial = (starts == 0) | (before == 0x0A)
-    initial |= (before == 0x20) & _SENTENCE_END_BYTE[original[starts]]
-    capital &= ~initial | (first <= 0x39)
+    hashes = np.add.reduceat(raw * _POW_INV[:size], starts + 1)
+    hashes *= _POW[ends]
+    hashes += (ends - starts).astype(np.uint64)
+    hashes = mix64(hashes)
+    padded = b" \n" + data + b" "  # padded[i + 2] == data[i]; a start of data opens a line
+    pairs = np.ndarray((len(padded) - 1,), dtype="<u2", buffer=padded, strides=(1,))
+    capital = _KIND[pairs[2:][starts]] > _OPENING[pairs[starts]]
     return hashes, starts, capital
 
 
@@ -219,26 +256,44 @@ def token_hashes(text: str) -> U64:
 
 
 _STOP_HASHES = np.unique(token_hashes(_STOPWORDS))
-_STOP_LAST = len(_STOP_HASHES) - 1
+_STOPSET = HashSet(_STOP_HASHES)
 
 
 def split_paragraphs(body: str) -> list[str]:
     """Blank-line-separated blocks, or lines when the body has no blank line."""
-    if not unicodedata.is_normalized("NFC", body):
+    if not body.isascii() and not unicodedata.is_normalized("NFC", body):
         body = unicodedata.normalize("NFC", body)
     blocks = _BLOCK.split(body.strip())
     if len(blocks) == 1:
         blocks = body.splitlines()
-    return [" ".join(b.split()) for b in blocks if b and not b.isspace()]
+    return [_squash(b) for b in blocks if b and not b.isspace()]
 
 
-@lru_cache(maxsize=1 << 16)
+def _squash(block: str) -> str:
+    """``" ".join(block.split())``, skipped when there is nothing to squash (every
+    whitespace character but the space is unprintable)."""
+    if block.isprintable() and "  " not in block and block[0] != " " and block[-1] != " ":
+        return block
+    return " ".join(block.split())
+
+
 def paragraph_kind(paragraph: str) -> str:
     """ "" for content, "cut" for a heading after which nothing is article, else the
     boilerplate kind of a short paragraph (rules of :mod:`crawler.boilerplate`)."""
-    words = paragraph.count(" ") + 1
-    if words > _SHORT_WORDS:
+    if paragraph.count(" ") >= _SHORT_WORDS:
         return ""
+    return _short_kind(paragraph)
+
+
+def clear_caches() -> None:
+    """Forget the cached rule results of short paragraphs."""
+    _short_kind.cache_clear()
+
+
+@lru_cache(maxsize=1 << 16)
+def _short_kind(paragraph: str) -> str:
+    """:func:`paragraph_kind` of a paragraph of at most ``_SHORT_WORDS`` words."""
+    words = paragraph.count(" ") + 1
     if words <= 8 and (cut := bp.CUT.match(paragraph)) and cut.lastgroup:
         return "cut"
     if (bp.READ_ALSO.match(paragraph) and words <= 20) or _MORE_READING.match(paragraph):
@@ -250,7 +305,7 @@ def paragraph_kind(paragraph: str) -> str:
 
 def strip_dateline(paragraph: str) -> str:
     """The paragraph without a leading wire or capitalised-place dateline."""
-    _, end = dateline_agencies(paragraph)
+    end = dateline_agencies(paragraph)[1] if "(" in paragraph else 0  # it needs "(AGENCY)"
     if end:
         return paragraph[end:].lstrip(" -—–:|,")
     match = _CAPS_DATELINE.match(paragraph)
@@ -278,10 +333,14 @@ def clean_paragraphs(body: str) -> list[str]:
 def tokenize(body: str) -> Tokens:
     """Clean ``body`` and hash its tokens (steps 1-5)."""
     paragraphs = clean_paragraphs(body)
-    encoded = [p.encode("utf-8") for p in paragraphs]
-    data = b"\n".join(encoded)
+    text = "\n".join(paragraphs)
+    data = text.encode("utf-8")
+    if len(data) == len(text):  # ASCII: characters are bytes
+        sizes = [len(p) + 1 for p in paragraphs]
+    else:
+        sizes = [len(p.encode("utf-8")) + 1 for p in paragraphs]
     hashes, starts, capital = _byte_tokens(data)
-    bounds = np.cumsum([len(e) + 1 for e in encoded], dtype=np.intp)
+    bounds = np.cumsum(sizes, dtype=np.intp)
     paragraph = np.searchsorted(bounds, starts, side="right")
     stop = stopword_mask(hashes)
     anchor = capital & ~stop
@@ -302,5 +361,4 @@ def exact_hash(hashes: U64) -> int:
 
 def stopword_mask(hashes: U64) -> npt.NDArray[np.bool_]:
     """True for stopword tokens."""
-    at = np.minimum(np.searchsorted(_STOP_HASHES, hashes), _STOP_LAST)
-    return np.asarray(_STOP_HASHES[at] == hashes)
+    return _STOPSET.contains(hashes)
