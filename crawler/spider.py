@@ -56,10 +56,16 @@ A URL matching ``liveblog_urls`` is never requested; a fetched page whose
 main JSON-LD node is a ``LiveBlogPosting`` is dropped before extraction. Both
 count ``article/dropped/liveblog`` (once per URL). Paywalled pages are emitted
 with what is visible and ``partial: true`` (set by extraction).
+
+An article page's pure part (verdicts, extraction, ``postprocess``: :meth:`extract_page`)
+runs in a worker process when the crawl has extraction workers (``EXTRACTION_WORKERS``,
+:mod:`crawler.extractpool`); what needs the crawl's state (one item per canonical URL, the
+date window, related links) always runs here (:meth:`conclude_article`). Items are the same.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -80,9 +86,12 @@ from crawler.discovery import (
     sitemap_body,
 )
 from crawler.extraction import extract_from_response
+from crawler.extractpool import ExtractionPool
+from crawler.extractwork import PageOutcome
 from crawler.items import ARTICLE_FIELDS, Article
 from crawler.metadata import node_types, parse_jsonld, pick_article
 from crawler.middlewares.errors import FaultReporting
+from crawler.precomputed import attach
 from crawler.profile import SiteProfile
 from crawler.settings import base as defaults
 from crawler.urls import is_article_like, strip_tracking
@@ -90,6 +99,8 @@ from crawler.wire import register_agencies
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+    from crawler.layers import Stats
 
 __all__ = [
     "ENTRY_DATES_META",
@@ -128,6 +139,14 @@ def split_list_arg(value: str | Iterable[str] | None) -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
 
+def mentions(response: TextResponse, word: str) -> bool:
+    """Whether the page's text holds the ASCII ``word``; read in the bytes of a UTF-8 page
+    (where ASCII bytes always stand for themselves), so the page is not decoded for it."""
+    if codecs.lookup(response.encoding).name == "utf-8":
+        return word.encode("ascii") in response.body
+    return word in response.text
+
+
 def origin_of(url: str) -> str:
     """``scheme://host[:port]`` of a URL."""
     parts = urlsplit(url)
@@ -153,6 +172,9 @@ class NewsSpider(FaultReporting, scrapy.Spider):
     feeds: ClassVar[list[str]] = []
     liveblog_urls: ClassVar[tuple[str, ...]] = ()
     js_rendered: ClassVar[bool] = False
+    #: Article pages may be extracted in worker processes (``EXTRACTION_WORKERS``); not
+    #: site vocabulary, a switch for spiders that must extract here.
+    use_extraction_pool = True
 
     def __init__(
         self,
@@ -182,6 +204,8 @@ class NewsSpider(FaultReporting, scrapy.Spider):
         self.min_words = defaults.ARTICLE_MIN_WORDS
         self._emitted: set[str] = set()
         self._liveblogs: set[str] = set()
+        #: The crawl's extraction pool, if it has one (set by :meth:`from_crawler`).
+        self.extraction_pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -194,6 +218,8 @@ class NewsSpider(FaultReporting, scrapy.Spider):
         spider.min_words = settings.getint("ARTICLE_MIN_WORDS", spider.min_words)
         if extra := settings.getdict("WIRE_AGENCIES_EXTRA"):
             register_agencies(extra)
+        if cls.use_extraction_pool:
+            spider.extraction_pool = ExtractionPool.for_crawler(crawler)
         return spider
 
     # -- configuration built once --------------------------------------------
@@ -269,7 +295,7 @@ class NewsSpider(FaultReporting, scrapy.Spider):
     def is_liveblog_page(self, response: TextResponse) -> bool:
         """Whether the page's main JSON-LD node is a ``LiveBlogPosting`` (an article
         merely mentioning a live blog, e.g. through ``isPartOf``, is not one)."""
-        if "LiveBlogPosting" not in response.text:  # script text is never entity-encoded
+        if not mentions(response, "LiveBlogPosting"):  # script text is never entity-encoded
             return False
         blocks = response.xpath('//script[@type="application/ld+json"]/text()').getall()
         if not any("LiveBlogPosting" in block for block in blocks):
@@ -431,29 +457,65 @@ class NewsSpider(FaultReporting, scrapy.Spider):
             }
         return request
 
-    def parse_article(self, response: Response, depth: int = 0) -> Iterator[Any]:
-        """Extract, check, emit the article; follow its related links."""
-        if not isinstance(response, TextResponse) or not response.body.strip():
+    def parse_article(self, response: Response, depth: int = 0) -> Any:
+        """Extract, check, emit the article; follow its related links. With an extraction
+        pool (``EXTRACTION_WORKERS``) the page is extracted in a worker process and this
+        returns an async iterator; otherwise it is extracted here (an iterator)."""
+        pool = self.extraction_pool
+        if pool is None or not pool.active or not self._extractable(response):
+            return self._parse_article_here(response, depth)
+        return self._parse_article_pooled(response, depth)
+
+    def _extractable(self, response: Response) -> bool:
+        """A non-empty text page (else dropped as ``empty``/``not_html``)."""
+        body = response.body  # not blank, without copying it as strip() would
+        return isinstance(response, TextResponse) and bool(body) and not body.isspace()
+
+    def _parse_article_here(self, response: Response, depth: int) -> Iterator[Any]:
+        if not self._extractable(response):
             kind = (response.headers.get("Content-Type") or b"no type").decode("latin-1")
             reason = "empty" if isinstance(response, TextResponse) else "not_html"
             self.drop(response.url, reason, f"HTTP {response.status}, {kind}")
             return
+        assert isinstance(response, TextResponse)
+        outcome = self.extract_page(response, self.crawler.stats)
+        yield from self.conclude_article(response, outcome, depth)
+
+    async def _parse_article_pooled(self, response: Response, depth: int) -> AsyncIterator[Any]:
+        assert isinstance(response, TextResponse) and self.extraction_pool is not None
+        outcome = await self.extraction_pool.extract(self, response)
+        for out in self.conclude_article(response, outcome, depth):
+            yield out
+
+    def extract_page(self, response: TextResponse, stats: Stats | None) -> PageOutcome:
+        """The pure part of an article page: verdicts, extraction and ``postprocess``; no
+        spider state is read or changed beyond the configuration (it may run in a worker
+        process). Extraction stats go to ``stats``."""
         if self.page_verdict(response) is False:
-            self._inc("article/dropped/not_article")
-            return
+            return PageOutcome("not_article")
         if self.is_liveblog_page(response):
+            return PageOutcome("liveblog")
+        data = extract_from_response(response, self.profile_for(response), stats=stats)
+        if not self.is_article(response, data):
+            return PageOutcome("not_article")
+        if int(data.get("word_count") or 0) < self.min_words:
+            return PageOutcome("no_body")
+        return PageOutcome("article", self.postprocess(dict(data), response))
+
+    def conclude_article(
+        self, response: TextResponse, outcome: PageOutcome, depth: int
+    ) -> Iterator[Any]:
+        """Count the verdict, emit the item once and follow its related links."""
+        if outcome.verdict == "liveblog":
             self._skip_liveblog(strip_tracking(response.url))
             return
-        data = extract_from_response(response, self.profile_for(response), stats=self.crawler.stats)
-        if not self.is_article(response, data):
-            self._inc("article/dropped/not_article")
+        if outcome.verdict != "article" or outcome.data is None:
+            self._inc(f"article/dropped/{outcome.verdict}")
             return
-        if int(data.get("word_count") or 0) < self.min_words:
-            self._inc("article/dropped/no_body")
-            return
-        data = self.postprocess(dict(data), response)
+        data = outcome.data
         item = self.emit(data, also=(response.url,))
         if item is not None:
+            attach(item, outcome.precomputed)
             yield item
             yield from self.related_requests(data.get("related_urls") or (), depth)
 
@@ -477,9 +539,13 @@ class NewsSpider(FaultReporting, scrapy.Spider):
         if not self.window.contains(data.get("published")):
             self._inc("article/dropped/out_of_range")
             return None
+        return Article(**self.article_fields(data))
+
+    def article_fields(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The item's fields for extracted ``data`` (spider name, outlet, language)."""
         fields = {key: data[key] for key in ARTICLE_FIELDS if key in data}
         fields["spider"] = self.name
         fields["source"] = dict(self.source) or fields.get("source")
         if not fields.get("language"):
             fields["language"] = self.language
-        return Article(**fields)
+        return fields

@@ -7,6 +7,9 @@ Policy:
   :mod:`crawler.dedup.core`). Nothing is dropped: the project's FEEDS route copies to
   the duplicates file with :mod:`crawler.dedup.filters`; a feed without a filter
   (``-O``/``-o``, ``-s FEEDS=...``, Scrapyd's ``items_dir``) holds every item, flagged.
+- A fingerprint an extraction worker computed for the same document and configuration
+  (:mod:`crawler.precomputed`) is used; the deduplicator redoes it when the store knows
+  boilerplate lines of the site (``dedup/refingerprinted``), so verdicts are the same.
 - Stats: ``dedup/new``, ``dedup/copies/<relation>``, ``dedup/updates``,
   ``dedup/stage/<stage>``, ``dedup/clusters``, ``dedup/committed``.
 - At spider close each cluster touched by the run (of at least
@@ -38,8 +41,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.dedup.core import Deduplicator, verdict_stats
-from crawler.dedup.model import Document
+from crawler.dedup.core import Deduplicator, Prepared, verdict_stats
+from crawler.dedup.model import Document, Verdict
+from crawler.precomputed import take
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -117,12 +121,27 @@ class DedupPipeline:
         adapter = ItemAdapter(item)
         if self.dedup is None or not adapter.get("url"):
             return item
-        verdict = self.dedup.check_and_add(Document.from_item(adapter))
+        verdict = self._check(item, Document.from_item(adapter))
         for key, value in verdict.item_fields().items():
             adapter[key] = value
         for key in verdict_stats(verdict):
             self.stats.inc_value(key)
         return item
+
+    def _check(self, item: Any, doc: Document) -> Verdict:
+        """Check-and-add ``doc``, with the fingerprint an extraction worker made for exactly
+        this document and configuration when there is one."""
+        assert self.dedup is not None
+        made = take(item, "dedup", (doc, self.dedup.config))
+        if made is None:
+            return self.dedup.check_and_add(doc)
+        fingerprint, line_hashes = made
+        prepared = Prepared(fingerprint, line_hashes, frozenset(), doc)
+        before = self.dedup.stats["dedup/refingerprinted"]
+        verdict = self.dedup.check_and_add_prepared([prepared])[0]
+        if self.dedup.stats["dedup/refingerprinted"] > before:
+            self.stats.inc_value("dedup/refingerprinted")
+        return verdict
 
     def close_spider(self) -> None:
         if self.dedup is None:

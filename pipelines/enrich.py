@@ -7,7 +7,10 @@ Policy:
 - Every item gets the fields of :data:`crawler.enrichment.ENRICH_FIELDS` (countries,
   primary_country, places, actors, event_types, relevance) from
   :func:`crawler.enrichment.enrich_article`; counted as ``enrich/items``. The indexes
-  are built when the spider opens, so the first item does not pay for them.
+  are built when the spider opens, so the first item does not pay for them, unless the
+  spider has extraction workers: they compute the fields, which are used as they are when
+  the item's inputs did not change (:mod:`crawler.precomputed`), and the indexes are built
+  here only if an item needs them.
 - Country filter: the spider argument ``-a countries=IQ,SY`` (comma list), else the
   ``ENRICH_COUNTRIES`` setting (list, or comma string from ``-s``). Empty: no filter.
   An item is kept when one of its countries is in the filter; otherwise ``DropItem``
@@ -31,6 +34,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.enrichment import enrich_article, matchers
+from crawler.precomputed import ENRICH_INPUTS, inputs_of, take
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -88,11 +92,15 @@ class EnrichPipeline:
         minimum = getattr(spider, "min_relevance", None)
         if minimum is not None:
             self.min_relevance = parse_min_relevance(minimum, "spider argument min_relevance")
-        matchers()
+        if getattr(spider, "extraction_pool", None) is None:
+            matchers()
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        fields = enrich_article(item if isinstance(item, dict) else adapter)
+        source = item if isinstance(item, dict) else adapter
+        fields = take(item, "enrich", inputs_of(source, ENRICH_INPUTS))
+        if fields is None:
+            fields = enrich_article(source)
         for name, value in fields.items():
             adapter[name] = value
         assert self.stats is not None

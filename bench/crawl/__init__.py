@@ -44,6 +44,7 @@ class CrawlRun:
     server_cpu: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
     rss_source: str = "ru_maxrss"
+    processes: int = 1  # the crawl process and its extraction workers
 
     @property
     def pages_per_s(self) -> float:
@@ -144,6 +145,7 @@ def render_runs(runs: Mapping[str, CrawlRun]) -> list[str]:
         rows.append(
             (
                 LABELS.get(name, name),
+                str(run.processes),
                 f"{run.pages:,}",
                 f"{run.items:,}",
                 fmt(run.pages_per_s, 1),
@@ -158,6 +160,7 @@ def render_runs(runs: Mapping[str, CrawlRun]) -> list[str]:
         )
     header = (
         "contender",
+        "processes",
         "pages",
         "items",
         "pages/s",

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import scrapy
@@ -205,14 +205,13 @@ class BrowserRenderedSpider(NewsSpider):
             return True
         return response.status == 200 and looks_like_shell(response, self.shell_max_words)
 
-    def parse_article(self, response: Response, depth: int = 0) -> Iterator[Any]:
+    def parse_article(self, response: Response, depth: int = 0) -> Any:
         if response.meta.get(UNRENDERED):
             self._inc("browser/unavailable")
         if isinstance(response, TextResponse) and self.needs_escalation(response):
             self._inc("browser/escalated")
-            yield self.render(response.request.replace(dont_filter=True))  # type: ignore[union-attr]
-            return
+            return [self.render(response.request.replace(dont_filter=True))]  # type: ignore[union-attr]
         if response.status in BOT_WALL_STATUSES:
             self._inc(f"article/dropped/http_{response.status}")
-            return
-        yield from super().parse_article(response, depth)
+            return []
+        return super().parse_article(response, depth)

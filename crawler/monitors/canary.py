@@ -103,6 +103,8 @@ class CanarySpider(NewsSpider):
 
     canary_results: ClassVar[dict[str, SiteHealth]] = {}
     canary_max_articles: ClassVar[int] = 5
+    #: A handful of pages, each probed here after extraction: no worker processes.
+    use_extraction_pool = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 """Base settings shared by every profile.
 
-Each group of project settings has its own prefix (``ARTICLE_*``, ``HOST_*``,
+Each group of project settings has its own prefix (``ARTICLE_*``, ``EXTRACTION_*``, ``HOST_*``,
 ``WIRE_*``, ``ENRICH_*``, ``DEDUP_*``) and a documented default here. Profiles import this
 module and override what differs.
 """
@@ -112,6 +112,19 @@ ARTICLE_MIN_WORDS = 40
 ARTICLE_RELATED_DEPTH = 2
 #: Listing pages followed per section unless ``-a max_pages`` says otherwise.
 ARTICLE_MAX_PAGES = 5
+
+# -- Extraction workers (crawler/extractpool.py) ------------------------------
+#: Worker processes that parse and extract article pages (and compute the enrichment fields
+#: and the dedup fingerprint of their items) beside the crawl process, which keeps Scrapy's
+#: own work and the pipelines' stateful parts. 0: everything in the crawl process. Each
+#: worker holds its own copy of the extraction and enrichment code (about 170 MB).
+EXTRACTION_WORKERS = 2
+#: Seconds a page may take in a worker; then it is extracted in the crawl process and the
+#: pool is restarted.
+EXTRACTION_WORKER_TIMEOUT = 60.0
+#: Pool restarts (after a dead worker or a timeout) before the rest of the crawl is
+#: extracted in the crawl process.
+EXTRACTION_WORKER_MAX_RESTARTS = 3
 
 # -- Browser rendering (scrapy-playwright) ----------------------------------
 # Only spiders of the browser family (crawler/families/browser.py) install the
