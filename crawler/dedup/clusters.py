@@ -17,13 +17,13 @@ agencies credited by any member (``wire``) and the other sites that ran the stor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from crawler.dedup.model import DedupConfig
 from crawler.dedup.stages import loose_matches, near_matches
-from crawler.dedup.store_base import COMMITTED, Cluster, Columns, Entry
+from crawler.dedup.store_base import COMMITTED, Cluster, Columns, DedupStore, Entry
 
 #: Sites of the agencies in ``crawler.wire.AGENCIES`` (a copy there is the agency's own).
 AGENCY_SITES: dict[str, tuple[str, ...]] = {
@@ -100,9 +100,9 @@ def relation_to(
     if member.exact == canonical.exact and member.words >= cfg.exact_min_words:
         return "identical", 1.0
     cols = Columns.from_entries([canonical])
-    for found in (near_matches(member, cols, cfg), loose_matches(member, cols, cfg)):
-        if found:
-            return found[0].relation, round(found[0].similarity, 4)
+    found = near_matches(member, cols, cfg) or loose_matches(member, cols, cfg)
+    if found:
+        return found[0].relation, round(found[0].similarity, 4)
     if member.url == canonical.url:
         return "update", member.similarity
     return member.relation, member.similarity
@@ -150,3 +150,30 @@ def cluster_record(
         "versions": updates,
     }
     return record, canonical
+
+
+def finalized(
+    store: DedupStore, run: str | None, run_id: str, cfg: DedupConfig, min_size: int
+) -> Iterator[dict[str, Any]]:
+    """The record of each cluster holding entries of ``run`` (None: every cluster) with at
+    least ``min_size`` URLs, 500 clusters at a time; a cluster's new final canonical is
+    stored (later copies point to it)."""
+    ids = store.run_clusters(run, min_size=min(min_size, 2))
+    for start in range(0, len(ids), 500):
+        groups = store.cluster_entries(ids[start : start + 500])
+        moves: list[tuple[str, int]] = []
+        records: list[dict[str, Any]] = []
+        with store.transaction() as txn:
+            for cid, entries in groups.items():
+                cluster = txn.cluster(cid)
+                if cluster is None or not entries:
+                    continue
+                current = next((e for e in entries if e.id == cluster.canonical), None)
+                record, canonical = cluster_record(cluster, entries, current, run_id, cfg)
+                if canonical.id != cluster.canonical:
+                    moves.append((cluster.id, canonical.id))
+                if record["size"] >= min_size:
+                    records.append(record)
+        for cluster_id, entry_id in moves:
+            store.set_canonical(cluster_id, entry_id)
+        yield from records

@@ -39,25 +39,24 @@ across hosts (``heartbeat``).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
 from crawler.clock import Clock, SystemClock, build_clock
-from crawler.dedup.clusters import cluster_record
+from crawler.dedup.clusters import finalized
 from crawler.dedup.features import Fingerprint, Fingerprinter
-from crawler.dedup.minhash import compact, jaccard
+from crawler.dedup.minhash import jaccard
 from crawler.dedup.model import DedupConfig, Document, Verdict
 from crawler.dedup.normalize import Tokens, clean_paragraphs, line_hash, tokenize
-from crawler.dedup.stages import Hit, Match, loose_matches, near_matches
-from crawler.dedup.store_base import PENDING, Columns, DedupStore, DedupTxn, Entry
+from crawler.dedup.offline import Prepared
+from crawler.dedup.stages import Compacted, Hit, Match, loose_matches, near_matches
+from crawler.dedup.store_base import PENDING, U64, Columns, DedupStore, DedupTxn, Entry
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -83,26 +82,6 @@ def verdict_stats(verdict: Verdict) -> list[str]:
     else:
         keys.append("dedup/new")
     return keys
-
-
-@dataclass
-class Prepared:
-    """A fingerprint computed elsewhere, with every line hash of its document and the
-    ones it left out as boilerplate; ``source`` is the document or its JSON line."""
-
-    fingerprint: Fingerprint
-    line_hashes: tuple[int, ...]
-    dropped: frozenset[int]
-    source: Document | str
-
-    @property
-    def url(self) -> str:
-        return self.fingerprint.url
-
-    def document(self) -> Document:
-        if isinstance(self.source, Document):
-            return self.source
-        return Document.from_item(json.loads(self.source))
 
 
 def _load_store(settings: Any) -> DedupStore:
@@ -132,6 +111,8 @@ class Deduplicator:
         self.run_id = run_id or new_run_id()
         self.fingerprinter = Fingerprinter(self.config)
         self.stats: Counter[str] = Counter()
+        self.lines_learned = False
+        self._compacted: tuple[Fingerprint, Compacted] | None = None
         self._beat = 0.0
         now = self.clock.now().timestamp()
         store.open(run_id=self.run_id, params=self.config.hashing_params(), now=now)
@@ -178,7 +159,7 @@ class Deduplicator:
         """Like :meth:`check_and_add` for a batch, in one transaction (bulk loads)."""
         fps = [self.fingerprint(doc) for doc in docs]
         with self.store.transaction() as txn:
-            verdicts = [self._decide(txn, fp) for fp in fps]
+            verdicts = self._decide_batch(txn, fps)
         for verdict in verdicts:
             self._count(verdict)
         return verdicts
@@ -201,7 +182,7 @@ class Deduplicator:
                     fp = self.fingerprinter.fingerprint(item.document(), None, drop)
             fps.append(fp)
         with self.store.transaction() as txn:
-            verdicts = [self._decide(txn, fp) for fp in fps]
+            verdicts = self._decide_batch(txn, fps)
         for verdict in verdicts:
             self._count(verdict)
         return verdicts
@@ -213,7 +194,10 @@ class Deduplicator:
 
     def learn_lines(self, docs: Iterable[Document]) -> int:
         """Count each document's lines for its site before any is checked (offline runs:
-        boilerplate is then known from the first document on). Returns documents seen."""
+        boilerplate is then known from the first document on). The documents checked
+        afterwards are the ones learned: their lines are not counted again when stored
+        (counting them twice would make the boilerplate depend on the order of the
+        input). Returns documents seen."""
         return self.learn_line_hashes(
             (self.fingerprinter.site(doc), [line_hash(p) for p in clean_paragraphs(doc.body)])
             for doc in docs
@@ -226,6 +210,7 @@ class Deduplicator:
             for site, lines in items:
                 txn.add_lines(site, lines)
                 seen += 1
+        self.lines_learned = True
         return seen
 
     def _count(self, verdict: Verdict) -> None:
@@ -239,11 +224,32 @@ class Deduplicator:
         self._beat = time.monotonic()
         self.store.heartbeat(self.run_id, time.time())
 
-    def _decide(self, txn: DedupTxn, fp: Fingerprint) -> Verdict:
+    def _probe(self, fp: Fingerprint) -> Compacted:
+        """``fp`` compacted (once for the fingerprint being checked)."""
+        cached = self._compacted
+        if cached is None or cached[0] is not fp:
+            cached = self._compacted = (fp, Compacted.of(fp))
+        return cached[1]
+
+    def _query(self, fp: Fingerprint) -> tuple[U64, U64]:
+        """Every lookup key of ``fp``'s check, and its URL and exact keys."""
+        exact = fp.exact_words >= self.config.exact_min_words
+        head = np.array([fp.url_key, fp.exact_key] if exact else [fp.url_key], dtype=np.uint64)
+        return np.concatenate([head, fp.near_keys, fp.loose_query]), head
+
+    def _decide_batch(self, txn: DedupTxn, fps: Sequence[Fingerprint]) -> list[Verdict]:
+        """Check and store each of ``fps`` in turn, the batch's lookup keys announced first."""
+        queries = [self._query(fp) for fp in fps]
+        if len(queries) > 1:
+            txn.prefetch_batch(queries)
+        return [self._decide(txn, fp, query) for fp, query in zip(fps, queries, strict=True)]
+
+    def _decide(
+        self, txn: DedupTxn, fp: Fingerprint, query: tuple[U64, U64] | None = None
+    ) -> Verdict:
         cfg = self.config
         exact = fp.exact_words >= cfg.exact_min_words
-        head = np.array([fp.url_key, fp.exact_key] if exact else [fp.url_key], dtype=np.uint64)
-        txn.prefetch(np.concatenate([head, fp.near_keys, fp.loose_query]), head)
+        txn.prefetch(*(query or self._query(fp)))
         old = txn.url_entry(fp.url)
         if old is not None:
             same = old.exact == fp.exact
@@ -271,11 +277,13 @@ class Deduplicator:
         hits: list[tuple[int, Hit]] = []  # (entry id, hit)
         if near:
             near_cols = cols.take([row[i] for i in checked if i in row])
-            hits = [(int(near_cols.ids[h.index]), h) for h in near_matches(fp, near_cols, cfg)]
+            found = near_matches(self._probe(fp), near_cols, cfg)
+            hits = [(int(near_cols.ids[h.index]), h) for h in found]
         if len(fp.loose_query):  # always: the match graph must not depend on order
             matched = {i for i, _ in hits}
             loose_cols = cols.take([r for i, r in row.items() if i not in matched])
-            hits += [(int(loose_cols.ids[h.index]), h) for h in loose_matches(fp, loose_cols, cfg)]
+            found = loose_matches(self._probe(fp), loose_cols, cfg)
+            hits += [(int(loose_cols.ids[h.index]), h) for h in found]
         if hits:
             entries = {e.id: e for e in txn.entries([i for i, _ in hits])}
             matches = [
@@ -314,7 +322,10 @@ class Deduplicator:
         relation = best.relation
         if found and found[0].id != best.entry.id:  # describe the copy against its canonical
             cols = Columns.from_entries(found)
-            direct = near_matches(fp, cols, self.config) or loose_matches(fp, cols, self.config)
+            probe = self._probe(fp)
+            direct = near_matches(probe, cols, self.config) or loose_matches(
+                probe, cols, self.config
+            )
             if direct and direct[0].relation != "update":
                 relation, similarity = direct[0].relation, round(direct[0].similarity, 4)
         self._store(txn, fp, target.id, relation=relation, similarity=similarity,
@@ -337,6 +348,7 @@ class Deduplicator:
         duplicate_of: str | None = None,
         update_of: str | None = None,
     ) -> int:
+        probe = self._probe(fp)
         entry = Entry(
             id=0,
             url=fp.url,
@@ -349,10 +361,10 @@ class Deduplicator:
             words=fp.words,
             shingles=fp.shingles,
             lead_shingles=fp.lead_shingles,
-            sig=compact(fp.sig),
-            lead_sig=compact(fp.lead_sig),
-            loose_sig=compact(fp.loose_sig),
-            skeleton_sig=compact(fp.skeleton_sig),
+            sig=probe.sig,
+            lead_sig=probe.lead_sig,
+            loose_sig=probe.loose_sig,
+            skeleton_sig=probe.skeleton_sig,
             anchors=fp.anchors,
             state=PENDING,
             run=self.run_id,
@@ -360,9 +372,10 @@ class Deduplicator:
             similarity=similarity,
             duplicate_of=duplicate_of,
             update_of=update_of,
+            packed=probe.packed,
         )
         entry_id = txn.insert(entry, fp.index_keys(self.config.exact_min_words))
-        if fp.lines and update_of is None:
+        if fp.lines and update_of is None and not self.lines_learned:
             txn.add_lines(fp.site, fp.lines)
         return entry_id
 
@@ -380,27 +393,8 @@ class Deduplicator:
         self, *, run_only: bool = True, min_size: int = 1
     ) -> Iterator[dict[str, Any]]:
         """:meth:`finalize_clusters` one record at a time (bounded memory on large runs)."""
-        ids = self.store.run_clusters(self.run_id if run_only else None, min_size=min(min_size, 2))
-        for start in range(0, len(ids), 500):
-            groups = self.store.cluster_entries(ids[start : start + 500])
-            moves: list[tuple[str, int]] = []
-            records: list[dict[str, Any]] = []
-            with self.store.transaction() as txn:
-                for cid, entries in groups.items():
-                    cluster = txn.cluster(cid)
-                    if cluster is None or not entries:
-                        continue
-                    current = next((e for e in entries if e.id == cluster.canonical), None)
-                    record, canonical = cluster_record(
-                        cluster, entries, current, self.run_id, self.config
-                    )
-                    if canonical.id != cluster.canonical:
-                        moves.append((cluster.id, canonical.id))
-                    if record["size"] >= min_size:
-                        records.append(record)
-            for cluster_id, entry_id in moves:
-                self.store.set_canonical(cluster_id, entry_id)
-            yield from records
+        run = self.run_id if run_only else None
+        return finalized(self.store, run, self.run_id, self.config, min_size)
 
     def commit(self) -> int:
         """This run's output is durable: its pending entries now count for later runs."""

@@ -1,8 +1,9 @@
 """MemoryStore: the whole index in this process's memory (tests, ``scrapy dedup``).
 
 Policy: nothing is written to disk and nothing survives the process. Entries live
-in column chunks (zero-allocated numpy arrays of 131,072 rows, so only rows written
-take memory: signatures as uint16 rows, numbers as typed columns), cluster members
+in column chunks (zero-allocated numpy arrays of 1,048,576 rows, so only rows written
+take memory: an entry's four signatures side by side in one uint16 row, numbers as typed
+columns), cluster members
 as linked lists in integer arrays, the lookup keys in a
 :class:`crawler.dedup.lsh.KeyIndex`, so an entry costs about 1.3 KB instead of the
 several KB of Python objects. A process lock
@@ -32,10 +33,12 @@ from crawler.dedup.store_base import (
     DedupStore,
     DedupTxn,
     Entry,
+    split_packed,
 )
 
-#: Rows per column chunk (allocated zeroed: pages count once written).
-_SHIFT = 17
+#: Rows per column chunk (allocated zeroed: pages count once written; one chunk holds a
+#: million entries, so that reading rows is one fancy index).
+_SHIFT = 20
 _CHUNK = 1 << _SHIFT
 _NONE = np.iinfo(np.int64).min
 _DEAD = DEAD
@@ -96,10 +99,8 @@ class MemoryStore(DedupStore):
         self.added = _Column(np.int64)
         self.exact = _Column(np.uint64)
         self.sizes = _Column(np.int32, 3)  # words, shingles, lead shingles
-        self.sig: _Column | None = None
-        self.lead_sig: _Column | None = None
-        self.loose_sig: _Column | None = None
-        self.skeleton_sig: _Column | None = None
+        self.sigs: _Column | None = None  # the four signatures of an entry, side by side
+        self.widths: tuple[int, int, int, int] = (0, 0, 0, 0)
         self.cluster_ids: list[str] = []
         self.cluster_index: dict[str, int] = {}
         self.cluster_canonical = array("q")
@@ -157,13 +158,10 @@ class MemoryStore(DedupStore):
 
     def insert(self, entry: Entry, keys: U64) -> int:
         entry_id = len(self.urls)
-        if self.sig is None:
-            self.sig = _Column(np.uint16, len(entry.sig))
-            self.lead_sig = _Column(np.uint16, len(entry.lead_sig))
-            self.loose_sig = _Column(np.uint16, len(entry.loose_sig))
-            self.skeleton_sig = _Column(np.uint16, len(entry.skeleton_sig))
-        assert self.lead_sig is not None and self.loose_sig is not None
-        assert self.skeleton_sig is not None
+        sigs = (entry.sig, entry.lead_sig, entry.loose_sig, entry.skeleton_sig)
+        if self.sigs is None:
+            self.widths = (len(sigs[0]), len(sigs[1]), len(sigs[2]), len(sigs[3]))
+            self.sigs = _Column(np.uint16, sum(self.widths))
         self.urls.append(entry.url)
         self.sites.append(sys.intern(entry.site) if entry.site else None)
         self.wires.append(self._interned.setdefault(entry.wire, entry.wire))
@@ -191,10 +189,10 @@ class MemoryStore(DedupStore):
         self.added.append(entry.added)
         self.exact.append(entry.exact)
         self.sizes.append((entry.words, entry.shingles, entry.lead_shingles))
-        self.sig.append(entry.sig)
-        self.lead_sig.append(entry.lead_sig)
-        self.loose_sig.append(entry.loose_sig)
-        self.skeleton_sig.append(entry.skeleton_sig)
+        packed = entry.packed
+        if packed is None or len(packed) != self.sigs.width:
+            packed = np.concatenate(sigs)
+        self.sigs.append(packed)
         if entry.relation or entry.duplicate_of or entry.update_of:
             self.flags[entry_id] = (
                 entry.relation,
@@ -208,8 +206,9 @@ class MemoryStore(DedupStore):
         return entry_id
 
     def entry(self, i: int) -> Entry:
-        assert self.sig is not None and self.lead_sig is not None and self.loose_sig is not None
-        assert self.skeleton_sig is not None
+        assert self.sigs is not None
+        packed = self.sigs[i]
+        sig, lead_sig, loose_sig, skeleton_sig = split_packed(packed, self.widths)
         published = int(self.published[i])
         words, shingles, lead = (int(v) for v in self.sizes[i])
         relation, similarity, duplicate_of, update_of = self.flags.get(i, (None, None, None, None))
@@ -225,10 +224,10 @@ class MemoryStore(DedupStore):
             words=words,
             shingles=shingles,
             lead_shingles=lead,
-            sig=self.sig[i],
-            lead_sig=self.lead_sig[i],
-            loose_sig=self.loose_sig[i],
-            skeleton_sig=self.skeleton_sig[i],
+            sig=sig,
+            lead_sig=lead_sig,
+            loose_sig=loose_sig,
+            skeleton_sig=skeleton_sig,
             anchors=np.frombuffer(self.anchors[i], dtype=np.uint16),
             state=int(self.state[i]),
             run=self.runs[i],
@@ -236,6 +235,7 @@ class MemoryStore(DedupStore):
             similarity=similarity,
             duplicate_of=duplicate_of,
             update_of=update_of,
+            packed=packed,
         )
 
     def add_lines(self, site: str, lines: Sequence[int]) -> None:

@@ -1,7 +1,10 @@
 """The memory store's transaction (:class:`DedupTxn`): every read and write of one
 check-and-insert, under the process lock :class:`crawler.dedup.memory.MemoryStore` holds.
-The lookup keys a check announces (:meth:`DedupTxn.prefetch`) are read from the index
-at once; later lookups of those keys use what was read until the next insert."""
+The lookup keys a check announces (:meth:`DedupTxn.prefetch`) are read from the index at
+once; later lookups of those keys use what was read until the next insert. For a batch of
+checks (:meth:`DedupTxn.prefetch_batch`), the sorted shards' part of every check's keys is
+read in one pass first (inserts only change the buffer, until a merge: then the rest of
+the batch is read again), so each check reads only the buffer itself."""
 
 from __future__ import annotations
 
@@ -12,8 +15,18 @@ import numpy as np
 import numpy.typing as npt
 
 from crawler.dedup.features import url_key
-from crawler.dedup.lsh import Postings, key32, ranked
-from crawler.dedup.store_base import KEY_CAP, U64, Cluster, Columns, DedupTxn, Entry
+from crawler.dedup.lsh import BatchReads, Postings, ranked
+from crawler.dedup.minhash import KIND_EXACT, scalar_key
+from crawler.dedup.store_base import (
+    KEY_CAP,
+    U64,
+    Anchors,
+    Cluster,
+    Columns,
+    DedupTxn,
+    Entry,
+    split_packed,
+)
 
 if TYPE_CHECKING:
     from crawler.dedup.memory import MemoryStore
@@ -27,36 +40,49 @@ _WIDE_CAP = 256
 class MemoryTxn(DedupTxn):
     def __init__(self, store: MemoryStore) -> None:
         self.s = store
-        self.fetched: set[int] = set()
-        self.fetched_wide: set[int] = set()
         self.postings: Postings | None = None
+        self.queries: Sequence[tuple[U64, U64]] = ()
+        self.order: dict[int, int] = {}
+        self.reads: BatchReads | None = None
+        self.reads_from = 0
+
+    def prefetch_batch(self, queries: Sequence[tuple[U64, U64]]) -> None:
+        self.queries = queries
+        self.order = {id(keys): i for i, (keys, _) in enumerate(queries)}
+        self.reads = self.s.index.batch(queries, KEY_CAP, _WIDE_CAP)
+        self.reads_from = 0
 
     def prefetch(self, keys: U64, wide: U64) -> None:
-        self.postings = self.s.index.postings(keys, KEY_CAP, wide, _WIDE_CAP)
-        self.fetched = set(key32(keys).tolist())
-        self.fetched_wide = set(key32(wide).tolist())
+        index = self.s.index
+        i = self.order.get(id(keys), -1)
+        if self.reads is None or i < self.reads_from or wide is not self.queries[i][1]:
+            self.postings = index.postings(keys, KEY_CAP, wide, _WIDE_CAP)
+            return
+        if self.reads.flushes != index.flushes:  # the shards changed: read the rest again
+            self.reads = index.batch(self.queries[i:], KEY_CAP, _WIDE_CAP)
+            self.reads_from = i
+        self.postings = index.assemble(*self.reads.check(i - self.reads_from))
 
     def _lookup(self, keys: U64, cap: int) -> npt.NDArray[np.int64]:
-        wanted = key32(keys).tolist()
-        fetched = self.fetched if cap <= KEY_CAP else self.fetched_wide
-        if self.postings is not None and cap <= _WIDE_CAP and fetched.issuperset(wanted):
-            if self.postings.found.isdisjoint(wanted):
-                return np.zeros(0, dtype=np.int64)
-            return self.postings.gather(keys, cap)
-        return self.s.index.lookup(keys, cap)
+        found = self.postings.gather(keys, cap) if self.postings is not None else None
+        return found if found is not None else self.s.index.lookup(keys, cap)
+
+    def _single(self, key: int) -> list[int]:
+        found = self.postings.single(key, _WIDE_CAP) if self.postings is not None else None
+        if found is None:
+            return self.s.index.lookup(np.array([key], dtype=np.uint64), _WIDE_CAP).tolist()
+        return found
 
     def url_entry(self, url: str) -> Entry | None:
         s = self.s
-        ids = self._lookup(np.array([url_key(url)], dtype=np.uint64), _WIDE_CAP).tolist()
+        ids = self._single(url_key(url))
         live = [i for i in ids if s.urls[i] == url and s.state[i] != DEAD]
         return s.entry(max(live)) if live else None
 
     def exact_entries(self, exact: int, limit: int) -> list[Entry]:
         s = self.s
-        from crawler.dedup.features import KIND_EXACT, scalar_key
-
-        ids = self._lookup(np.array([scalar_key(exact, KIND_EXACT)], dtype=np.uint64), _WIDE_CAP)
-        hits = sorted(i for i in set(ids.tolist()) if s.exact[i] == exact and s.state[i] != DEAD)
+        ids = self._single(scalar_key(exact, KIND_EXACT))
+        hits = sorted(i for i in set(ids) if s.exact[i] == exact and s.state[i] != DEAD)
         return [s.entry(i) for i in hits[:limit]]
 
     def candidates(self, keys: U64, limit: int) -> list[tuple[int, int]]:
@@ -68,27 +94,29 @@ class MemoryTxn(DedupTxn):
 
     def columns(self, ids: Sequence[int]) -> Columns:
         s = self.s
-        if not len(ids) or s.sig is None:
+        if not len(ids) or s.sigs is None:
             return Columns.from_entries([])
-        assert s.sig is not None and s.lead_sig is not None
-        assert s.loose_sig is not None and s.skeleton_sig is not None
         rows = np.array(ids, dtype=np.int64)
         if s.dead and len(rows):
             rows = rows[s.state.take(rows) != DEAD]
         sizes = s.sizes.take(rows).astype(np.int64)
         idx = rows.tolist()
+        packed = s.sigs.take(rows)
+        sig, lead_sig, loose_sig, skeleton_sig = split_packed(packed, s.widths)
         return Columns(
             ids=rows,
-            sig=s.sig.take(rows),
-            lead_sig=s.lead_sig.take(rows),
-            loose_sig=s.loose_sig.take(rows),
-            skeleton_sig=s.skeleton_sig.take(rows),
+            sig=sig,
+            lead_sig=lead_sig,
+            loose_sig=loose_sig,
+            skeleton_sig=skeleton_sig,
             words=sizes[:, 0] if len(rows) else np.zeros(0, np.int64),
             shingles=sizes[:, 1] if len(rows) else np.zeros(0, np.int64),
             lead_shingles=sizes[:, 2] if len(rows) else np.zeros(0, np.int64),
             published=s.published.take(rows),
             wire=[s.wires[i] for i in idx],
-            anchors=[np.frombuffer(s.anchors[i], dtype=np.uint16) for i in idx],
+            anchors=Anchors([s.anchors[i] for i in idx]),
+            packed=packed,
+            sites=[s.sites[i] for i in idx],
         )
 
     def entries(self, ids: Sequence[int]) -> list[Entry]:
@@ -97,7 +125,7 @@ class MemoryTxn(DedupTxn):
         ]
 
     def insert(self, entry: Entry, keys: U64) -> int:
-        self.fetched, self.fetched_wide, self.postings = set(), set(), None
+        self.postings = None
         return self.s.insert(entry, keys)
 
     def cluster(self, cluster_id: str) -> Cluster | None:

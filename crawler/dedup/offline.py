@@ -30,8 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from crawler.dedup.model import Document
+
 if TYPE_CHECKING:
-    from crawler.dedup.core import Deduplicator, Prepared
+    from crawler.dedup.core import Deduplicator
+    from crawler.dedup.features import Fingerprint
 
 #: Documents per check-and-insert transaction.
 BATCH = 500
@@ -49,6 +52,26 @@ class Summary:
     copies: int = 0
     unreadable: int = 0
     seconds: float = 0.0
+
+
+@dataclass
+class Prepared:
+    """A fingerprint computed elsewhere, with every line hash of its document and the
+    ones it left out as boilerplate; ``source`` is the document or its JSON line."""
+
+    fingerprint: Fingerprint
+    line_hashes: tuple[int, ...]
+    dropped: frozenset[int]
+    source: Document | str
+
+    @property
+    def url(self) -> str:
+        return self.fingerprint.url
+
+    def document(self) -> Document:
+        if isinstance(self.source, Document):
+            return self.source
+        return Document.from_item(json.loads(self.source))
 
 
 def raw_lines(paths: Sequence[Path]) -> Iterator[str]:

@@ -26,10 +26,11 @@ briefs contained in each other.
 
 Relation of N to E:
 
-- ``update`` when N was published later, is longer by at least ``update_growth`` and
-  by at least a paragraph (30 shingles), contains E (>= ``containment``) and opens
-  on E's first names and numbers (a later version keeps the story's opening; a copy
-  with a site intro opens on the intro);
+- ``update`` when N comes from E's site (when both are known: an outlet updates its
+  own story, another outlet's longer copy is a copy), was published later, is longer
+  by at least ``update_growth`` and by at least a paragraph (30 shingles), contains E
+  (>= ``containment``) and opens on E's first names and numbers (a later version
+  keeps the story's opening; a copy with a site intro opens on the intro);
 - ``identical`` when ``J >= identical_jaccard``, the sizes are comparable and one
   body holds the other entirely (>= 0.97: only whole lines were added or removed,
   no sentence was reworded);
@@ -66,14 +67,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from crawler.dedup.minhash import U16, U32, containment, jaccard
+from crawler.dedup.minhash import U16, U32, compact, containment, jaccard
 from crawler.dedup.model import DedupConfig
-from crawler.dedup.store_base import NO_DATE, Columns, Entry
+from crawler.dedup.store_base import NO_DATE, Columns, Entry, split_packed
+
+if TYPE_CHECKING:
+    from crawler.dedup.features import Fingerprint
 
 #: Below this size ratio the full-body containment estimate needs the leads' support.
 RELIABLE_RATIO = 0.3
@@ -90,6 +95,11 @@ FLASH_MIN_ANCHORS = 2
 FLASH_ANCHORS = 0.8
 FLASH_ANCHOR_SLACK = 4
 LOOSE_LENGTH_RATIO = 0.6
+#: Chance agreement of two 16-bit signature values, and an empty set's value (as in
+#: :func:`crawler.dedup.minhash.jaccard`).
+_CHANCE = 1.0 / (1 << 16)
+_EMPTY16 = np.uint16(0xFFFF)
+F64 = npt.NDArray[np.float64]
 
 
 class Probe(Protocol):
@@ -115,6 +125,8 @@ class Probe(Protocol):
     def published(self) -> int | None: ...
     @property
     def wire(self) -> tuple[str, ...]: ...
+    @property
+    def site(self) -> str | None: ...
 
 
 @dataclass
@@ -137,6 +149,88 @@ class Match:
     stage: str
 
 
+@dataclass(slots=True)
+class Compacted:
+    """What the stages compare of a fingerprint, its signatures in their stored 16-bit form
+    (computed once per check: the near and loose rules and the stored entry share them)."""
+
+    sig: U16
+    lead_sig: U16
+    loose_sig: U16
+    skeleton_sig: U16
+    anchors: U16
+    words: int
+    shingles: int
+    lead_shingles: int
+    published: int | None
+    wire: tuple[str, ...]
+    site: str | None
+    packed: U16  # the four signatures side by side
+
+    @classmethod
+    def of(cls, fp: Fingerprint) -> Compacted:
+        """The stages' view of ``fp``."""
+        sigs = (fp.sig, fp.lead_sig, fp.loose_sig, fp.skeleton_sig)
+        packed = compact(np.concatenate(sigs))
+        sig, lead_sig, loose_sig, skeleton_sig = split_packed(packed, [len(s) for s in sigs])
+        return cls(
+            sig,
+            lead_sig,
+            loose_sig,
+            skeleton_sig,
+            fp.anchors,
+            fp.words,
+            fp.shingles,
+            fp.lead_shingles,
+            fp.published,
+            fp.wire,
+            fp.site,
+            packed,
+        )
+
+
+@lru_cache(maxsize=8)
+def _segments(
+    widths: tuple[int, int, int, int],
+) -> tuple[npt.NDArray[np.intp], F64, list[tuple[int, int]]]:
+    """Start of each signature in a packed row, their lengths, their (start, end)."""
+    ends = np.cumsum(widths)
+    starts = ends - np.array(widths)
+    bounds = list(zip(starts.tolist(), ends.tolist(), strict=True))
+    return starts.astype(np.intp), np.array(widths, dtype=np.float64), bounds
+
+
+def estimates(fp: Probe, cols: Columns) -> tuple[F64, F64, F64, F64]:
+    """Estimated Jaccard of each of ``fp``'s signatures (full body, lead, content words,
+    skeleton) against every row of ``cols``: :func:`crawler.dedup.minhash.jaccard` per
+    signature, or the same estimates from one comparison when both sides are packed."""
+    packed = getattr(fp, "packed", None)
+    widths = cols.widths()
+    mine = (len(fp.sig), len(fp.lead_sig), len(fp.loose_sig), len(fp.skeleton_sig))
+    if packed is None or cols.packed is None or widths != mine or not len(cols):
+        return (
+            jaccard(fp.sig, cols.sig),
+            jaccard(fp.lead_sig, cols.lead_sig),
+            jaccard(fp.loose_sig, cols.loose_sig),
+            jaccard(fp.skeleton_sig, cols.skeleton_sig),
+        )
+    starts, sizes, bounds = _segments(widths)
+    agree = np.add.reduceat(cols.packed == packed, starts, axis=1, dtype=np.int64)
+    est = (agree / sizes - _CHANCE) / (1.0 - _CHANCE)
+    np.maximum(est, 0.0, out=est)
+    np.minimum(est, 1.0, out=est)
+    first = cols.packed[:, starts] == _EMPTY16  # an empty set's signature is all 0xFFFF
+    mine_empty = packed[starts] == _EMPTY16
+    if first.any() or mine_empty.any():
+        for k, (a, b) in enumerate(bounds):
+            if mine_empty[k] and bool(np.all(packed[a:b] == _EMPTY16)):
+                est[:, k] = 0.0
+            for r in np.flatnonzero(first[:, k]).tolist():
+                if bool(np.all(cols.packed[r, a:b] == _EMPTY16)):
+                    est[r, k] = 0.0
+    return est[:, 0], est[:, 1], est[:, 2], est[:, 3]
+
+
 def _rank(hits: list[Hit], ids: npt.NDArray[np.int64]) -> list[Hit]:
     """Best first: highest similarity, then the oldest entry."""
     return sorted(hits, key=lambda h: (-h.similarity, int(ids[h.index])))
@@ -146,8 +240,7 @@ def near_matches(fp: Probe, cols: Columns, cfg: DedupConfig) -> list[Hit]:
     """Rows of ``cols`` that ``fp`` is a near-duplicate of (module rules), best first."""
     if not len(cols) or fp.words < cfg.flash_min_words:
         return []
-    j = jaccard(fp.sig, cols.sig)
-    lead_j = jaccard(fp.lead_sig, cols.lead_sig)
+    j, lead_j, _, _ = estimates(fp, cols)
     sizes = cols.shingles.astype(np.float64)
     lead_sizes = cols.lead_shingles.astype(np.float64)
     new_in_old, old_in_new = containment(j, float(fp.shingles), sizes)
@@ -241,8 +334,11 @@ def _relation(
     size = float(cols.shingles[i])
     grown = fp.shingles >= max(size + UPDATE_MIN_NEW, cfg.update_growth * size)
     same = _same_sequence(*anchors)
+    theirs = cols.sites[i] if cols.sites else None
+    own = fp.site is None or theirs is None or fp.site == theirs
     if (
         later
+        and own
         and not new_shorter
         and grown
         and old_in_new >= cfg.containment
@@ -295,9 +391,8 @@ def loose_matches(fp: Probe, cols: Columns, cfg: DedupConfig) -> list[Hit]:
     rows = np.flatnonzero(pool)
     if not len(rows):
         return []
-    word_j = jaccard(fp.loose_sig, cols.loose_sig[rows])
-    skeleton_j = jaccard(fp.skeleton_sig, cols.skeleton_sig[rows])
-    shingle_j = jaccard(fp.sig, cols.sig[rows])
+    all_shingle_j, _, all_word_j, all_skeleton_j = estimates(fp, cols)
+    word_j, skeleton_j, shingle_j = all_word_j[rows], all_skeleton_j[rows], all_shingle_j[rows]
     passing = (
         (word_j >= cfg.loose_word_jaccard)
         & (skeleton_j >= cfg.loose_skeleton_jaccard)

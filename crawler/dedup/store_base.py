@@ -27,7 +27,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -75,6 +75,44 @@ class Entry:
     duplicate_of: str | None = None
     update_of: str | None = None
     keys: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    #: The four signatures side by side, when the store keeps them so (the stages then
+    #: compare them at once; the signature fields are views of it).
+    packed: U16 | None = None
+
+
+def _stacked(rows: Sequence[U16 | None]) -> U16 | None:
+    """The packed rows as one array (None unless every row has one, all of one length)."""
+    if not rows or any(r is None for r in rows) or len({len(r) for r in rows if r is not None}) > 1:
+        return None
+    return np.stack([r for r in rows if r is not None])
+
+
+def split_packed(packed: U16, widths: Sequence[int]) -> tuple[U16, U16, U16, U16]:
+    """Views of the four signatures side by side in ``packed`` (rows, or one row)."""
+    a, b, c = widths[0], widths[0] + widths[1], widths[0] + widths[1] + widths[2]
+    return packed[..., :a], packed[..., a:b], packed[..., b:c], packed[..., c:]
+
+
+class Anchors(Sequence[U16]):
+    """Anchor sequences stored as bytes, made arrays when read (most rows never are)."""
+
+    def __init__(self, raw: list[bytes]) -> None:
+        self.raw = raw
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    @overload
+    def __getitem__(self, index: int) -> U16: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[U16]: ...
+    def __getitem__(self, index: int | slice) -> U16 | Sequence[U16]:
+        if isinstance(index, slice):
+            return Anchors(self.raw[index])
+        return np.frombuffer(self.raw[index], dtype=np.uint16)
+
+    def take(self, rows: Sequence[int]) -> Anchors:
+        return Anchors([self.raw[r] for r in rows])
 
 
 @dataclass
@@ -91,27 +129,51 @@ class Columns:
     lead_shingles: I64
     published: I64  # NO_DATE when undated
     wire: list[tuple[str, ...]]
-    anchors: list[U16]
+    anchors: Sequence[U16]
+    #: The four signatures side by side, one row each (the others are views of it), when
+    #: the store keeps them so: the stages then compare them all at once.
+    packed: U16 | None = None
+    #: Site of each row (empty: unknown).
+    sites: Sequence[str | None] = ()
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def take(self, rows: Sequence[int]) -> Columns:
         """These rows, in this order."""
+        if len(rows) == len(self) and all(r == i for i, r in enumerate(rows)):
+            return self
         at = np.array(rows, dtype=np.intp)
+        if self.packed is not None:
+            packed = self.packed[at]
+            sigs = split_packed(packed, self.widths())
+        else:
+            packed = None
+            sigs = (self.sig[at], self.lead_sig[at], self.loose_sig[at], self.skeleton_sig[at])
         return Columns(
             ids=self.ids[at],
-            sig=self.sig[at],
-            lead_sig=self.lead_sig[at],
-            loose_sig=self.loose_sig[at],
-            skeleton_sig=self.skeleton_sig[at],
+            sig=sigs[0],
+            lead_sig=sigs[1],
+            loose_sig=sigs[2],
+            skeleton_sig=sigs[3],
             words=self.words[at],
             shingles=self.shingles[at],
             lead_shingles=self.lead_shingles[at],
             published=self.published[at],
             wire=[self.wire[r] for r in rows],
-            anchors=[self.anchors[r] for r in rows],
+            anchors=(
+                self.anchors.take(rows)
+                if isinstance(self.anchors, Anchors)
+                else [self.anchors[r] for r in rows]
+            ),
+            packed=packed,
+            sites=[self.sites[r] for r in rows] if self.sites else (),
         )
+
+    def widths(self) -> tuple[int, int, int, int]:
+        """Lengths of the four signatures."""
+        shapes = (self.sig, self.lead_sig, self.loose_sig, self.skeleton_sig)
+        return shapes[0].shape[-1], shapes[1].shape[-1], shapes[2].shape[-1], shapes[3].shape[-1]
 
     @classmethod
     def from_entries(cls, entries: Sequence[Entry]) -> Columns:
@@ -136,6 +198,8 @@ class Columns:
             published=ints(e.published for e in entries),
             wire=[e.wire for e in entries],
             anchors=[e.anchors for e in entries],
+            sites=[e.site for e in entries],
+            packed=_stacked([e.packed for e in entries]),
         )
 
 
@@ -188,6 +252,12 @@ class DedupTxn(ABC):
         """Every lookup key the next check will use (a store may read them at once):
         ``keys`` for :meth:`candidates`, ``wide`` (a subset) for the URL and exact
         lookups."""
+        return None
+
+    def prefetch_batch(self, queries: Sequence[tuple[U64, U64]]) -> None:
+        """The :meth:`prefetch` arguments of each check of a batch about to run in this
+        transaction, in order (a store may read at once the part of its index that the
+        batch's inserts do not change)."""
         return None
 
     @abstractmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from crawler.dedup.lsh import KeyIndex
 from crawler.dedup.minhash import Permutations, compact, jaccard
 from crawler.dedup.offline import dedup_files, with_fields
 from crawler.dedup.parallel import Workers
+from crawler.dedup.stages import Compacted, estimates
 from crawler.dedup.store_base import Columns
 from tests.unit.test_dedup_corpus import make_event, make_story, short_briefs, truncated
 
@@ -158,7 +160,9 @@ def test_key_index_lookup_matches_a_plain_multimap() -> None:
     expected = sorted(i for key in query.tolist() for i in plain.get(key >> 31, []))
     assert sorted(index.lookup(query, cap=10**6).tolist()) == expected
     postings = index.postings(query, 256)
-    assert sorted(postings.gather(query[:5], 10**6).tolist()) == sorted(
+    gathered = postings.gather(query[:5], 10**6)
+    assert gathered is not None
+    assert sorted(gathered.tolist()) == sorted(
         i for key in query[:5].tolist() for i in plain.get(key >> 31, [])
     )
     capped = index.lookup(pool[:1], cap=2)  # the newest of the shards and of the buffer
@@ -185,3 +189,58 @@ def test_iter_finalized_gives_the_records_of_finalize_clusters() -> None:
         dedup.run_id = "run"
         dedup.check_and_add_many(docs)
     assert list(first.iter_finalized(min_size=2)) == second.finalize_clusters(min_size=2)
+
+
+def test_batch_read_of_the_shards_gives_the_postings_of_single_reads() -> None:
+    rng = np.random.default_rng(4)
+    index = KeyIndex(buffer_limit=400)
+    pool = rng.integers(0, 2**63, 200, dtype=np.uint64)
+    queries = [(q, q[:2]) for q in (rng.choice(pool, 12) for _ in range(30))]
+    for entry in range(300):
+        index.add(np.unique(rng.choice(pool, 6)), entry)
+    reads = index.batch(queries, 2, 256)
+    for i, (query, wide) in enumerate(queries):
+        assert reads.flushes == index.flushes
+        one = index.postings(query, 2, wide, 256)
+        both = index.assemble(*reads.check(i))
+        assert one.keys.tolist() == both.keys.tolist()
+        assert one.caps.tolist() == both.caps.tolist()
+        for key in query[:4]:
+            for cap in (1, 2, 256):
+                a, b = one.gather(key[None], cap), both.gather(key[None], cap)
+                assert (a is None) == (b is None)
+                assert a is None or b is None or sorted(a.tolist()) == sorted(b.tolist())
+        assert one.single(int(query[0]), 256) == both.single(int(query[0]), 256)
+        index.add(np.unique(query[:3]), 300 + i)  # the buffer changes between checks
+    index.flush()
+    assert reads.flushes < index.flushes  # stale: a store reads the shards again
+
+
+def test_packed_estimates_are_the_jaccard_of_each_signature() -> None:
+    dedup = fresh()
+    docs = corpus()
+    dedup.check_and_add_many(docs)
+    probe = Compacted.of(dedup.fingerprinter.fingerprint(docs[0]))
+    with dedup.store.transaction() as txn:
+        packed = txn.columns(list(range(len(docs))))
+        entries = txn.entries(list(range(len(docs))))
+        plain = Columns.from_entries([replace(e, packed=None) for e in entries])
+        assert Columns.from_entries(entries).packed is not None
+    assert packed.packed is not None and plain.packed is None
+    packed.packed[1, :128] = 0xFFFF  # an empty full-body signature
+    plain.sig[1] = 0xFFFF
+    sigs = ("sig", "lead_sig", "loose_sig", "skeleton_sig")
+    for got, name in zip(estimates(probe, packed), sigs, strict=True):
+        assert got.tolist() == jaccard(getattr(probe, name), getattr(plain, name)).tolist()
+    assert [a.tolist() for a in estimates(probe, plain)] == [
+        a.tolist() for a in estimates(probe, packed)
+    ]
+
+
+def test_learned_lines_are_not_counted_again_when_checked() -> None:
+    docs = corpus()
+    dedup = fresh(boilerplate_min_articles=3)
+    dedup.learn_lines(docs)
+    learned = dict(dedup.store.lines)  # type: ignore[attr-defined]
+    dedup.check_and_add_many(docs)
+    assert dedup.store.lines == learned  # type: ignore[attr-defined]

@@ -122,6 +122,21 @@ def test_later_longer_version_is_an_update_in_the_main_feed(seed: int) -> None:
     assert verdict_stats(verdict) == [f"dedup/stage/{verdict.stage}", "dedup/updates"]
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_later_longer_copy_from_another_site_is_not_an_update(seed: int) -> None:
+    dedup = fresh()
+    rng = random.Random(seed)
+    event = make_event(rng)
+    flash = make_story(
+        rng, event, url=f"https://afp.com/flash-{seed}", site="afp.com", paragraphs=3
+    )
+    dedup.check_and_add(flash.doc())
+    full = updated(rng, flash, f"https://other.com/full-{seed}", "other.com", event)
+    verdict = dedup.check_and_add(full.doc())
+    assert verdict.relation != "update" and verdict.update_of is None
+    assert verdict.cluster_id == dedup.check_and_add(flash.doc()).cluster_id
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_other_agencies_reports_of_the_same_event_are_never_merged(seed: int) -> None:
     """Same people, places, numbers and quote, facts in the same order: still two stories."""
