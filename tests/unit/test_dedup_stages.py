@@ -9,6 +9,7 @@ import pytest
 
 from crawler.dedup import DedupConfig, Deduplicator, Document, MemoryStore
 from crawler.dedup.core import verdict_stats
+from crawler.dedup.model import Verdict
 from tests.unit.test_dedup_corpus import (
     Story,
     copy_of,
@@ -106,8 +107,8 @@ def test_loose_stage_catches_reworded_copies() -> None:
     assert stages.count(("loose", "translated")) >= len(SEEDS) - 1
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_later_longer_version_is_an_update_in_the_main_feed(seed: int) -> None:
+def flash_then_longer(seed: int, site: str) -> tuple[Deduplicator, Story, Verdict]:
+    """An AFP flash stored, then a later, longer version of it from ``site``."""
     dedup = fresh()
     rng = random.Random(seed)
     event = make_event(rng)
@@ -115,8 +116,13 @@ def test_later_longer_version_is_an_update_in_the_main_feed(seed: int) -> None:
         rng, event, url=f"https://afp.com/flash-{seed}", site="afp.com", paragraphs=3
     )
     dedup.check_and_add(flash.doc())
-    full = updated(rng, flash, f"https://afp.com/full-{seed}", "afp.com", event)
-    verdict = dedup.check_and_add(full.doc())
+    full = updated(rng, flash, f"https://{site}/full-{seed}", site, event)
+    return dedup, flash, dedup.check_and_add(full.doc())
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_later_longer_version_is_an_update_in_the_main_feed(seed: int) -> None:
+    _, flash, verdict = flash_then_longer(seed, "afp.com")
     assert (verdict.relation, verdict.duplicate_of, verdict.update_of) == (
         "update", None, flash.url)  # fmt: skip
     assert verdict_stats(verdict) == [f"dedup/stage/{verdict.stage}", "dedup/updates"]
@@ -124,15 +130,7 @@ def test_later_longer_version_is_an_update_in_the_main_feed(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_later_longer_copy_from_another_site_is_not_an_update(seed: int) -> None:
-    dedup = fresh()
-    rng = random.Random(seed)
-    event = make_event(rng)
-    flash = make_story(
-        rng, event, url=f"https://afp.com/flash-{seed}", site="afp.com", paragraphs=3
-    )
-    dedup.check_and_add(flash.doc())
-    full = updated(rng, flash, f"https://other.com/full-{seed}", "other.com", event)
-    verdict = dedup.check_and_add(full.doc())
+    dedup, flash, verdict = flash_then_longer(seed, "other.com")
     assert verdict.relation != "update" and verdict.update_of is None
     assert verdict.cluster_id == dedup.check_and_add(flash.doc()).cluster_id
 
