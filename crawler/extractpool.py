@@ -17,9 +17,9 @@ Policy:
   every such page also as ``extraction/pool/fallback``), with a log line. After a timeout
   or a crash the pool is restarted (``extraction/pool/restarts``); after
   ``EXTRACTION_WORKER_MAX_RESTARTS`` restarts it stays off for the crawls using it.
-- Hand-off: pages go to the workers, and results come back, through the pool's threads in
-  the crawl process, so the crawl process gives them the GIL back within
-  :data:`SWITCH_INTERVAL` and the task pipe holds a whole page (:data:`PIPE_BYTES`).
+- Hand-off: pages go to the workers, and results come back, through pipes the crawl's
+  event loop writes and reads itself (:mod:`crawler.workerpipes`): no thread of the crawl
+  process takes part. Pages wait in the crawl process for the first free worker.
 - Stats: ``extraction/pool/workers``, ``extraction/pool/pages`` (pages a worker extracted),
   ``extraction/pool/peak_rss_kb`` (the workers' peak resident sets, summed, at close).
 """
@@ -27,12 +27,8 @@ Policy:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import multiprocessing
 import os
-import sys
-from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Self
 
@@ -48,6 +44,7 @@ from crawler.extractwork import (
     spider_config,
     warm,
 )
+from crawler.workerpipes import PipePool
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -87,27 +84,6 @@ def _enabled(settings: Any, flag: str, pipeline: str) -> bool:
     return listed and settings.getbool(flag, True)
 
 
-#: Longest time (s) the crawl's thread keeps the GIL while the pool's threads wait for it.
-SWITCH_INTERVAL = 0.0005
-#: Pipe buffer (bytes) of the pool's task queue: a whole page fits, so writing it never
-#: waits for a worker to read (Linux; elsewhere the system's default stays).
-PIPE_BYTES = 1 << 20
-
-
-def _widen_pipes(executor: ProcessPoolExecutor) -> None:
-    try:
-        import fcntl
-    except ImportError:  # not a POSIX system
-        return
-    queue = getattr(executor, "_call_queue", None)
-    writer = getattr(queue, "_writer", None)
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if writer is None or set_size is None:
-        return
-    with contextlib.suppress(OSError, ValueError):
-        fcntl.fcntl(writer.fileno(), set_size, PIPE_BYTES)
-
-
 class Workers:
     """One process pool shared by every crawl of this process that asks for the same number
     of workers (``scrapy crawlall`` runs many): started by the first, shut down when the
@@ -118,36 +94,22 @@ class Workers:
         self.max_restarts = max_restarts
         self.users = 0
         self.restarts = 0
-        self.executor: ProcessPoolExecutor | None = None
+        self.executor: PipePool | None = None
         self._start()
 
     def _start(self) -> None:
-        # Pages and results go through the pool's threads in this process: they must get
-        # the GIL back quickly from the crawl's thread, or the workers wait for their input.
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
-        self.executor = ProcessPoolExecutor(
-            max_workers=self.count, mp_context=multiprocessing.get_context("spawn")
-        )
-        _widen_pipes(self.executor)
-        for _ in range(self.count):  # start every worker now, not on the first pages
-            self.executor.submit(warm)
+        self.executor = PipePool(self.count)
+        self.executor.send_all(warm)
 
     def pids(self) -> list[int]:
-        executor = self.executor
-        return list(getattr(executor, "_processes", None) or {}) if executor else []
+        return self.executor.pids() if self.executor else []
 
-    def restart(self, broken: ProcessPoolExecutor, reason: str) -> bool:
+    def restart(self, broken: PipePool, reason: str) -> bool:
         """Replace ``broken`` if it is still the pool; True when this call restarted it."""
         if self.executor is not broken:
             return False
         self.executor = None
-        processes = list((getattr(broken, "_processes", None) or {}).values())
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-        for process in processes:  # reaped now: no process outlives its pool
-            process.join(5.0)
-        broken.shutdown(wait=False, cancel_futures=True)
+        broken.kill()  # killed and reaped now: no process outlives its pool
         if self.users <= 0:
             return False
         if self.restarts >= self.max_restarts:
@@ -166,7 +128,7 @@ class Workers:
     def shutdown(self) -> None:
         executor, self.executor = self.executor, None
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            executor.shutdown()
 
 
 #: worker count -> the process's shared pool of that size.
@@ -263,8 +225,8 @@ class ExtractionPool:
         )
         self.shared = acquire(self.workers, self.max_restarts)
         assert self.shared.executor is not None
-        for _ in range(self.workers):  # build the spider in the workers ahead of its pages
-            self.shared.executor.submit(prepare, self.config)
+        # build the spider in the workers ahead of its pages
+        self.shared.executor.send_all(prepare, self.config)
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("extraction/pool/workers", self.workers)
         logger.info("extraction pool: %d worker processes", self.workers)
@@ -303,8 +265,8 @@ class ExtractionPool:
         if shared is None or executor is None or config is None:
             return spider.extract_page(response, self.crawler.stats)
         try:
-            future: Future[Any] = executor.submit(run_page, config, self.task(response))
-            outcome, ops = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            future = executor.run(run_page, config, self.task(response))
+            outcome, ops = await asyncio.wait_for(future, self.timeout)
         except TimeoutError:
             self._fallback("timeouts", response.url, f"no result in {self.timeout:g} s")
             if shared.restart(executor, "a page timed out"):

@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from crawler.alternation import grouped
+
 #: Canonical agency name -> names and aliases (English, French, Arabic).
 AGENCIES: dict[str, tuple[str, ...]] = {
     "AFP": ("AFP", "Agence France-Presse", "Agence France Presse", "France-Presse", "أ ف ب",
@@ -279,8 +281,8 @@ def _mention_regexes() -> _Regexes:
         # on it at once instead of on every alias in turn (same matches, same flags).
         firsts = sorted({p[1] if p.startswith("\\") else p[0] for p in ordered})
         first = "(?=[" + "".join(re.escape(c) for c in firsts) + "])" if firsts else ""
-        return re.compile(
-            rf"(?<![\w@{before}-]){first}(" + "|".join(ordered) + r")(?![\w@-])", flags
+        return re.compile(  # the lookahead first: it fails at once on most positions
+            rf"{first}(?<![\w@{before}-])(" + grouped(ordered, flags) + r")(?![\w@-])", flags
         )
 
     return (

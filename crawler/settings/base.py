@@ -47,6 +47,8 @@ RETRY_AFTER_MAX = 30.0
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+#: Scrapy's in-memory stats without its per-read wrapper (crawler/stats.py).
+STATS_CLASS = "crawler.stats.MemoryStats"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
@@ -74,6 +76,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Refuses non-public addresses by URL text and redirect target (see ADDRESS_GUARD_*).
     "crawler.middlewares.addressguard.AddressGuardMiddleware": 670,
     "crawler.middlewares.hostoverrides.HostOverridesMiddleware": 950,
+    # Scrapy's meta-refresh redirects without decoding pages that cannot declare one.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.metarefresh.LazyMetaRefreshMiddleware": 580,
 }
 
 ITEM_PIPELINES = {

@@ -1,0 +1,291 @@
+"""Worker processes driven from the crawl's event loop through pipes, without threads.
+
+Policy: each worker process has a task pipe and a result pipe of its own. The crawl process
+keeps calls in a queue and writes each (pickled) to the first worker with fewer than
+:data:`PER_WORKER` calls in flight, non-blocking, from the event loop's thread; the rest of
+a task that does not fit in the pipe is written when the loop says the pipe is writable.
+Results are read when the loop says a result pipe is readable. No thread of the crawl
+process takes part, so a page costs the crawl process no thread wake-ups or hand-offs of the
+GIL. A worker runs its calls one after the other; a call that raises sends the exception
+back. A worker that dies (its result pipe closes) breaks the pool: every call in flight
+fails with ``BrokenProcessPool`` and the owner replaces the pool. Messages use the framing
+of ``multiprocessing.connection`` (a 4-byte big-endian length, or -1 and an 8-byte length).
+Task pipes hold :data:`PIPE_BYTES` where Linux allows it, so a whole page is written at
+once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import multiprocessing
+import os
+import pickle
+import struct
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
+from typing import Any
+
+#: Pipe buffer (bytes) of each task pipe: a whole page fits, so a page is written at once.
+PIPE_BYTES = 1 << 20
+#: Calls in flight per worker (one running, the others waiting in its pipe), so a worker
+#: has its next page while the event loop is busy; the rest wait here, for whichever worker
+#: is free first.
+PER_WORKER = 4
+#: Seconds a worker gets to exit after its stop message, before it is killed.
+STOP_WAIT = 5.0
+
+
+def _frame(payload: bytes) -> bytes:
+    n = len(payload)
+    return struct.pack("!i", n) if n <= 0x7FFFFFFF else struct.pack("!iQ", -1, n)
+
+
+def _widen(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system
+        return
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, set_size, PIPE_BYTES)
+
+
+def serve(tasks: Connection, results: Connection) -> None:
+    """A worker's loop: run each ``(task_id, fn, args)`` until a None message or EOF; reply
+    ``(task_id, ok, value)`` unless ``task_id`` is None."""
+    while True:
+        try:
+            message = pickle.loads(tasks.recv_bytes())
+        except EOFError:
+            return
+        if message is None:
+            return
+        task_id, fn, args = message
+        try:
+            reply: tuple[Any, ...] = (task_id, True, fn(*args))
+        except Exception as exc:
+            reply = (task_id, False, exc)
+        if task_id is None:
+            continue
+        try:
+            payload = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an unpicklable result or exception
+            payload = pickle.dumps((task_id, False, RuntimeError(f"unpicklable reply: {exc!r}")))
+        results.send_bytes(payload)
+
+
+class _Worker:
+    """One worker process and the crawl process's ends of its pipes."""
+
+    def __init__(self, context: Any) -> None:
+        task_read, self.tasks = multiprocessing.Pipe(duplex=False)
+        self.results, result_write = multiprocessing.Pipe(duplex=False)
+        _widen(self.tasks.fileno())
+        self.process = context.Process(target=serve, args=(task_read, result_write), daemon=True)
+        self.process.start()
+        task_read.close()
+        result_write.close()
+        os.set_blocking(self.tasks.fileno(), False)
+        os.set_blocking(self.results.fileno(), False)
+        self.out: list[memoryview] = []  # task bytes not written yet
+        self.inbox = bytearray()
+        self.in_flight: dict[int, asyncio.Future[Any]] = {}
+        self.writing = False
+
+    def write(self) -> bool:
+        """Write what the pipe takes now; True when everything was written."""
+        fd = self.tasks.fileno()
+        while self.out:
+            try:
+                sent = os.writev(fd, self.out[:64])
+            except BlockingIOError:
+                return False
+            while sent and self.out:
+                head = self.out[0]
+                if sent >= len(head):
+                    sent -= len(head)
+                    self.out.pop(0)
+                else:
+                    self.out[0] = head[sent:]
+                    sent = 0
+        return True
+
+    def replies(self) -> list[tuple[Any, ...]] | None:
+        """Whole replies read now; None when the worker's end is closed."""
+        try:
+            chunk = os.read(self.results.fileno(), 1 << 20)
+        except BlockingIOError:
+            return []
+        if not chunk:
+            return None
+        inbox = self.inbox
+        inbox += chunk
+        out = []
+        while len(inbox) >= 4:
+            (size,) = struct.unpack_from("!i", inbox)
+            start = 4
+            if size == -1:
+                if len(inbox) < 12:
+                    break
+                (size,) = struct.unpack_from("!Q", inbox, 4)
+                start = 12
+            if len(inbox) < start + size:
+                break
+            out.append(pickle.loads(memoryview(inbox)[start : start + size]))
+            del inbox[: start + size]
+        return out
+
+
+class PipePool:
+    """``count`` worker processes fed from the event loop (module policy)."""
+
+    def __init__(self, count: int, context: Any = None) -> None:
+        self.context = context or multiprocessing.get_context("spawn")
+        self.workers = [_Worker(self.context) for _ in range(count)]
+        self.ids = itertools.count()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.broken: str | None = None
+        self.pending: deque[tuple[asyncio.Future[Any], Callable[..., Any], tuple[Any, ...]]]
+        self.pending = deque()
+
+    def pids(self) -> list[int]:
+        out = []
+        for worker in self.workers:
+            with contextlib.suppress(ValueError):  # a closed process
+                if worker.process.pid is not None:
+                    out.append(worker.process.pid)
+        return out
+
+    def send_all(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Have every worker run ``fn(*args)``, without waiting or a result."""
+        payload = pickle.dumps((None, fn, args), pickle.HIGHEST_PROTOCOL)
+        for worker in self.workers:
+            self._queue(worker, payload)
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        """``fn(*args)`` in a worker, when one is free; a future of the running loop."""
+        loop = asyncio.get_running_loop()
+        self._attach(loop)
+        future: asyncio.Future[Any] = loop.create_future()
+        if self.broken is not None:
+            future.set_exception(BrokenProcessPool(self.broken))
+            return future
+        self.pending.append((future, fn, args))
+        self._dispatch()
+        return future
+
+    def _dispatch(self) -> None:
+        """Hand waiting calls to workers with fewer than :data:`PER_WORKER` in flight."""
+        while self.pending:
+            worker = min(self.workers, key=lambda w: len(w.in_flight))
+            if len(worker.in_flight) >= PER_WORKER:
+                return
+            future, fn, args = self.pending.popleft()
+            if future.done():  # cancelled while waiting
+                continue
+            task_id = next(self.ids)
+            worker.in_flight[task_id] = future
+            self._queue(worker, pickle.dumps((task_id, fn, args), pickle.HIGHEST_PROTOCOL))
+
+    def _queue(self, worker: _Worker, payload: bytes) -> None:
+        worker.out += [memoryview(_frame(payload)), memoryview(payload)]
+        if not worker.writing and not worker.write():
+            self._wait_writable(worker)
+
+    def _wait_writable(self, worker: _Worker) -> None:
+        if self.loop is None or self.loop.is_closed():
+            return  # written when a loop attaches
+        worker.writing = True
+        self.loop.add_writer(worker.tasks.fileno(), self._writable, worker)
+
+    def _writable(self, worker: _Worker) -> None:
+        if worker.write():
+            worker.writing = False
+            if self.loop is not None:
+                self.loop.remove_writer(worker.tasks.fileno())
+
+    def _attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Watch the result pipes (and unwritten tasks) from ``loop``."""
+        if self.loop is loop:
+            return
+        self._detach()
+        self.loop = loop
+        for worker in self.workers:
+            loop.add_reader(worker.results.fileno(), self._readable, worker)
+            if worker.out:
+                self._wait_writable(worker)
+
+    def _detach(self) -> None:
+        loop, self.loop = self.loop, None
+        for worker in self.workers:
+            worker.writing = False
+            if loop is not None and not loop.is_closed():
+                loop.remove_reader(worker.results.fileno())
+                loop.remove_writer(worker.tasks.fileno())
+
+    def _readable(self, worker: _Worker) -> None:
+        replies = worker.replies()
+        if replies is None:
+            self._break("a worker process died")
+            return
+        for task_id, ok, value in replies:
+            future = worker.in_flight.pop(task_id, None)
+            if future is None or future.done():
+                continue
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        self._dispatch()
+
+    def _break(self, reason: str) -> None:
+        self.broken = self.broken or reason
+        self._detach()
+        pending, self.pending = self.pending, deque()
+        for future, _, _ in pending:
+            if not future.done():
+                future.set_exception(BrokenProcessPool(self.broken))
+        for worker in self.workers:
+            in_flight, worker.in_flight = worker.in_flight, {}
+            for future in in_flight.values():
+                if not future.done():
+                    future.set_exception(BrokenProcessPool(self.broken))
+
+    def kill(self) -> None:
+        """Kill every worker now and fail the calls in flight."""
+        self._break("the pool was shut down")
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+        self._close()
+
+    def shutdown(self) -> None:
+        """Stop every worker after its calls in flight (killed past :data:`STOP_WAIT`)."""
+        stop = pickle.dumps(None)
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                os.set_blocking(worker.tasks.fileno(), True)
+                worker.write()  # what was left unwritten, then the stop message
+                worker.tasks.send_bytes(stop)
+        self._break("the pool was shut down")
+        for worker in self.workers:
+            worker.process.join(STOP_WAIT)
+            if worker.process.is_alive():
+                worker.process.kill()
+        self._close()
+
+    def _close(self) -> None:
+        for worker in self.workers:
+            worker.process.join(STOP_WAIT)
+            worker.tasks.close()
+            worker.results.close()
+            with contextlib.suppress(ValueError):
+                worker.process.close()
+
+
+__all__ = ["PIPE_BYTES", "PipePool", "serve"]
