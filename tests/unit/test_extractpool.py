@@ -107,12 +107,18 @@ def test_precomputed_values_are_used_only_for_the_same_inputs() -> None:
     assert take({"plain": "dict"}, "enrich", ()) is None
 
 
-def test_the_pool_extracts_pages_in_workers_and_leaves_no_process(site: Site) -> None:
-    before = children()
-    crawler = crawler_for(PoolSpider, EXTRACTION_WORKERS=2)
+def started_pool(**settings: Any) -> tuple[Any, PoolSpider, ExtractionPool]:
+    """A crawler of :class:`PoolSpider` with ``settings``, its spider and its started pool."""
+    crawler = crawler_for(PoolSpider, **settings)
     spider = PoolSpider.from_crawler(crawler)
     pool = spider.extraction_pool
     assert pool is not None and pool.start(spider)
+    return crawler, spider, pool
+
+
+def test_the_pool_extracts_pages_in_workers_and_leaves_no_process(site: Site) -> None:
+    before = children()
+    crawler, spider, pool = started_pool(EXTRACTION_WORKERS=2)
     assert len(children() - before) >= 1
     responses = [page(site, a.path) for a in site.articles[:4]]
 
@@ -154,10 +160,7 @@ def test_crawls_of_one_process_share_the_workers(site: Site) -> None:
 
 
 def test_a_dying_worker_falls_back_counts_and_restarts(site: Site) -> None:
-    crawler = crawler_for(PoolSpider, EXTRACTION_WORKERS=1)
-    spider = PoolSpider.from_crawler(crawler)
-    pool = spider.extraction_pool
-    assert pool is not None and pool.start(spider)
+    crawler, spider, pool = started_pool(EXTRACTION_WORKERS=1)
     article = site.articles[0]
     dying = page(site, article.path, url=BASE + "/die" + article.path)
     outcome = asyncio.run(pool.extract(spider, dying))
@@ -175,11 +178,9 @@ def test_a_dying_worker_falls_back_counts_and_restarts(site: Site) -> None:
 
 
 def test_a_page_that_times_out_is_extracted_here(site: Site) -> None:
-    crawler = crawler_for(PoolSpider, EXTRACTION_WORKERS=1, EXTRACTION_WORKER_TIMEOUT=0.5,
-                          EXTRACTION_WORKER_MAX_RESTARTS=0)  # fmt: skip
-    spider = PoolSpider.from_crawler(crawler)
-    pool = spider.extraction_pool
-    assert pool is not None and pool.start(spider)
+    crawler, spider, pool = started_pool(
+        EXTRACTION_WORKERS=1, EXTRACTION_WORKER_TIMEOUT=0.5, EXTRACTION_WORKER_MAX_RESTARTS=0
+    )
     article = site.articles[2]
     slow = page(site, article.path, url=BASE + "/slow" + article.path)
     outcome = asyncio.run(pool.extract(spider, slow))
