@@ -17,6 +17,9 @@ Policy:
   every such page also as ``extraction/pool/fallback``), with a log line. After a timeout
   or a crash the pool is restarted (``extraction/pool/restarts``); after
   ``EXTRACTION_WORKER_MAX_RESTARTS`` restarts it stays off for the crawls using it.
+- ``EXTRACTION_WORKER_NICE``: the workers run that many steps below the crawl process's
+  CPU priority, so the crawl process (Scrapy, the pipelines, feeding the workers) is never
+  kept waiting for a CPU by extraction; the workers use the rest.
 - Hand-off: pages go to the workers, and results come back, through pipes the crawl's
   event loop writes and reads itself (:mod:`crawler.workerpipes`): no thread of the crawl
   process takes part. Pages wait in the crawl process for the first free worker.
@@ -89,16 +92,17 @@ class Workers:
     of workers (``scrapy crawlall`` runs many): started by the first, shut down when the
     last one closes; replaced after a crash or a timeout, up to ``max_restarts`` times."""
 
-    def __init__(self, count: int, max_restarts: int) -> None:
+    def __init__(self, count: int, max_restarts: int, nice: int = 0) -> None:
         self.count = count
         self.max_restarts = max_restarts
+        self.nice = nice
         self.users = 0
         self.restarts = 0
         self.executor: PipePool | None = None
         self._start()
 
     def _start(self) -> None:
-        self.executor = PipePool(self.count)
+        self.executor = PipePool(self.count, nice=self.nice)
         self.executor.send_all(warm)
 
     def pids(self) -> list[int]:
@@ -131,15 +135,17 @@ class Workers:
             executor.shutdown()
 
 
-#: worker count -> the process's shared pool of that size.
-_SHARED: dict[int, Workers] = {}
+#: (worker count, niceness) -> the process's shared pool of that kind.
+_SHARED: dict[tuple[int, int], Workers] = {}
 
 
-def acquire(count: int, max_restarts: int) -> Workers:
-    """The shared pool of ``count`` workers (started if none runs), for one more crawl."""
-    workers = _SHARED.get(count)
+def acquire(count: int, max_restarts: int, nice: int = 0) -> Workers:
+    """The shared pool of ``count`` workers at ``nice`` (started if none runs), for one
+    more crawl."""
+    key = (count, nice)
+    workers = _SHARED.get(key)
     if workers is None or workers.executor is None:
-        workers = _SHARED[count] = Workers(count, max_restarts)
+        workers = _SHARED[key] = Workers(count, max_restarts, nice)
     workers.users += 1
     return workers
 
@@ -148,19 +154,23 @@ def release(workers: Workers) -> None:
     """One crawl less on ``workers``; the last one shuts the processes down."""
     workers.users -= 1
     if workers.users <= 0:
-        if _SHARED.get(workers.count) is workers:
-            del _SHARED[workers.count]
+        key = (workers.count, workers.nice)
+        if _SHARED.get(key) is workers:
+            del _SHARED[key]
         workers.shutdown()
 
 
 class ExtractionPool:
     """One crawl's use of the extraction workers (module policy)."""
 
-    def __init__(self, crawler: Crawler, workers: int, timeout: float, max_restarts: int) -> None:
+    def __init__(
+        self, crawler: Crawler, workers: int, timeout: float, max_restarts: int, nice: int = 0
+    ) -> None:
         self.crawler = crawler
         self.workers = workers
         self.timeout = timeout
         self.max_restarts = max_restarts
+        self.nice = nice
         self.shared: Workers | None = None
         self.config: WorkerConfig | None = None
 
@@ -172,6 +182,7 @@ class ExtractionPool:
             workers=max(0, settings.getint("EXTRACTION_WORKERS", 0)),
             timeout=settings.getfloat("EXTRACTION_WORKER_TIMEOUT", 60.0),
             max_restarts=settings.getint("EXTRACTION_WORKER_MAX_RESTARTS", 3),
+            nice=max(0, settings.getint("EXTRACTION_WORKER_NICE", 0)),
         )
         crawler.signals.connect(pool.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pool.spider_closed, signal=signals.spider_closed)
@@ -223,7 +234,7 @@ class ExtractionPool:
             enrich=_enabled(settings, "ENRICH_ENABLED", "EnrichPipeline"),
             dedup_config=dedup_config,
         )
-        self.shared = acquire(self.workers, self.max_restarts)
+        self.shared = acquire(self.workers, self.max_restarts, self.nice)
         assert self.shared.executor is not None
         # build the spider in the workers ahead of its pages
         self.shared.executor.send_all(prepare, self.config)

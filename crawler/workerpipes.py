@@ -11,7 +11,9 @@ back. A worker that dies (its result pipe closes) breaks the pool: every call in
 fails with ``BrokenProcessPool`` and the owner replaces the pool. Messages use the framing
 of ``multiprocessing.connection`` (a 4-byte big-endian length, or -1 and an 8-byte length).
 Task pipes hold :data:`PIPE_BYTES` where Linux allows it, so a whole page is written at
-once.
+once. Workers can run at a lower CPU priority than the crawl process (``nice``): the crawl
+process, which alone feeds them and drives Scrapy, then gets a CPU when it needs one, and
+the workers take the rest.
 """
 
 from __future__ import annotations
@@ -55,9 +57,13 @@ def _widen(fd: int) -> None:
             fcntl.fcntl(fd, set_size, PIPE_BYTES)
 
 
-def serve(tasks: Connection, results: Connection) -> None:
+def serve(tasks: Connection, results: Connection, nice: int = 0) -> None:
     """A worker's loop: run each ``(task_id, fn, args)`` until a None message or EOF; reply
-    ``(task_id, ok, value)`` unless ``task_id`` is None."""
+    ``(task_id, ok, value)`` unless ``task_id`` is None. ``nice`` is added to the worker's
+    niceness first (where the system has one)."""
+    if nice:
+        with contextlib.suppress(AttributeError, OSError):
+            os.nice(nice)
     while True:
         try:
             message = pickle.loads(tasks.recv_bytes())
@@ -82,11 +88,13 @@ def serve(tasks: Connection, results: Connection) -> None:
 class _Worker:
     """One worker process and the crawl process's ends of its pipes."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, nice: int = 0) -> None:
         task_read, self.tasks = multiprocessing.Pipe(duplex=False)
         self.results, result_write = multiprocessing.Pipe(duplex=False)
         _widen(self.tasks.fileno())
-        self.process = context.Process(target=serve, args=(task_read, result_write), daemon=True)
+        self.process = context.Process(
+            target=serve, args=(task_read, result_write, nice), daemon=True
+        )
         self.process.start()
         task_read.close()
         result_write.close()
@@ -142,11 +150,12 @@ class _Worker:
 
 
 class PipePool:
-    """``count`` worker processes fed from the event loop (module policy)."""
+    """``count`` worker processes fed from the event loop, each ``nice`` steps below the
+    crawl process's CPU priority (module policy)."""
 
-    def __init__(self, count: int, context: Any = None) -> None:
+    def __init__(self, count: int, context: Any = None, *, nice: int = 0) -> None:
         self.context = context or multiprocessing.get_context("spawn")
-        self.workers = [_Worker(self.context) for _ in range(count)]
+        self.workers = [_Worker(self.context, nice) for _ in range(count)]
         self.ids = itertools.count()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.broken: str | None = None

@@ -130,6 +130,10 @@ EXTRACTION_WORKER_TIMEOUT = 60.0
 #: Pool restarts (after a dead worker or a timeout) before the rest of the crawl is
 #: extracted in the crawl process.
 EXTRACTION_WORKER_MAX_RESTARTS = 3
+#: Niceness the workers add to the crawl process's: the crawl process, which alone drives
+#: Scrapy and feeds the workers, gets a CPU first when the machine is busy (0: same
+#: priority).
+EXTRACTION_WORKER_NICE = 10
 
 # -- Browser rendering (scrapy-playwright) ----------------------------------
 # Only spiders of the browser family (crawler/families/browser.py) install the

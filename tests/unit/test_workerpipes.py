@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import operator
+import os
 
 import pytest
 
@@ -42,3 +43,20 @@ def test_a_killed_pool_fails_its_calls() -> None:
 
     asyncio.run(run())
     assert not multiprocessing.active_children()
+
+
+def test_workers_run_the_given_steps_below_the_crawl_process_priority() -> None:
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    pool = PipePool(2, nice=3)
+    try:
+
+        async def pids() -> list[int]:
+            return list(await asyncio.gather(pool.run(os.getpid), pool.run(os.getpid)))
+
+        assert set(asyncio.run(pids())) <= set(pool.pids())  # started and serving
+        assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pool.pids()] == [
+            min(own + 3, 19)
+        ] * 2
+    finally:
+        pool.shutdown()
+    assert os.getpriority(os.PRIO_PROCESS, 0) == own
