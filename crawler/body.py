@@ -116,6 +116,9 @@ class _Walker:
         self.tags: list[str] = ["div"]
 
     def flush(self) -> None:
+        if not self.parts:  # nothing to write (most flushes, at block edges)
+            self.links = []
+            return
         raw, links, self.parts, self.links = "".join(self.parts), self.links, [], []
         chunks = [clean_text(c.replace(_BR, " ")) for c in _BR_SPLIT.split(raw)]
         chunks = [c for c in chunks if c]
@@ -215,7 +218,7 @@ def _kind(block: _Block, at_top: bool) -> tuple[str, bool]:
     words = len(text.split())
     if block.title:
         return "title", False
-    kind = bp.text_kind(text, at_top=at_top)
+    kind = bp.text_kind(text, at_top=at_top, words=words)
     if kind:
         return kind, False
     read_also = bp.READ_ALSO.match(text)
@@ -223,7 +226,7 @@ def _kind(block: _Block, at_top: bool) -> tuple[str, bool]:
         return "read_also", False
     if credit_line_agencies(text) or (words <= 60 and bp.CREDIT_TRAILER.match(text)):
         return "credit", False
-    kind = bp.line_kind(text)
+    kind = bp.line_kind(text, words)
     if kind:
         return kind, False
     cut = bp.CUT.match(text) if words <= 8 else None

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from crawler.dates import is_date_line
+from crawler.text import Needles
 
 READ_ALSO = re.compile(
     r"^\W*(?:read\s+also|read\s+more|also\s+read|see\s+also|more\s+on\s+this|more(?=\s*:)"
@@ -84,6 +85,11 @@ NOTICE = re.compile(
     re.I,
 )
 NOTICE_WORDS = 60
+#: Every match of :data:`NOTICE` holds one of these, in any case (:class:`~crawler.text.Needles`).
+NOTICE_NEEDLES = Needles((
+    "abone", "subscri", "abonner", "did", "gefallen", "avez", "unterst", "soutenez",
+    "support", "spende", "donation", "republish",
+))  # fmt: skip
 #: A sign-up box: a short paragraph ending in its button label, with a newsletter cue.
 SIGNUP_BUTTON = re.compile(
     r"\b(?:sign\s*up|subscribe|register|s['’]inscrire|inscrivez-vous|abonnez-vous|abone\s+ol)"
@@ -95,6 +101,9 @@ SIGNUP_CUE = re.compile(
     re.I,
 )
 NEWSLETTER = re.compile(r"\bnewsletters?\b|النشرة البريدية", re.I)
+#: What every match of :data:`SIGNUP_BUTTON` (resp. :data:`NEWSLETTER`) holds, in any case.
+SIGNUP_NEEDLES = Needles(("sign", "subscribe", "register", "inscri", "abonnez", "abone"))
+NEWSLETTER_NEEDLES = Needles(("newsletter", "النشرة"))
 NEWSLETTER_CUE = re.compile(r"\b(?:sign|subscribe|get|receive|deliver\w*|inbox|our|free)\b", re.I)
 #: Labels of a tag list; a bare one (a heading) cuts the rest of the container.
 _TAG_LABEL = (
@@ -132,10 +141,12 @@ NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
-def text_kind(text: str, *, at_top: bool) -> str:
+def text_kind(text: str, *, at_top: bool, words: int | None = None) -> str:
     """Kind of a paragraph by its text alone ("" for content); read-also lines and
-    cut headings are left to the caller, which knows the paragraph's links."""
-    words = len(text.split())
+    cut headings are left to the caller, which knows the paragraph's links.
+    ``words``: ``len(text.split())`` when the caller has counted already."""
+    if words is None:
+        words = len(text.split())
     if not any(ch.isalnum() for ch in text):
         return "separator"
     if at_top and date_widget(text):
@@ -147,17 +158,30 @@ def text_kind(text: str, *, at_top: bool) -> str:
     return ""
 
 
-def line_kind(text: str) -> str:
-    """Prompts, paywall notices, tag lines and other short boilerplate ("" for content)."""
-    words = len(text.split())
+def line_kind(text: str, words: int | None = None) -> str:
+    """Prompts, paywall notices, tag lines and other short boilerplate ("" for content).
+    ``words``: ``len(text.split())`` when the caller has counted already."""
+    if words is None:
+        words = len(text.split())
     line = LINE.match(text) if words <= 30 else None
     if line and line.lastgroup:
         return line.lastgroup
-    if words <= 20 and NEWSLETTER.search(text) and NEWSLETTER_CUE.search(text):
+    # the needles: a cheap test that rules a regex out on most paragraphs
+    if (
+        words <= 20
+        and NEWSLETTER_NEEDLES.may_match(text)
+        and NEWSLETTER.search(text)
+        and NEWSLETTER_CUE.search(text)
+    ):
         return "prompt"
-    if words <= 30 and SIGNUP_BUTTON.search(text) and SIGNUP_CUE.search(text):
+    if (
+        words <= 30
+        and SIGNUP_NEEDLES.may_match(text)
+        and SIGNUP_BUTTON.search(text)
+        and SIGNUP_CUE.search(text)
+    ):
         return "prompt"
-    if words <= NOTICE_WORDS and NOTICE.search(text):
+    if words <= NOTICE_WORDS and NOTICE_NEEDLES.may_match(text) and NOTICE.search(text):
         return "prompt"
     if words <= 60 and tag_line(text):
         return "tags"

@@ -43,12 +43,12 @@ from urllib.parse import urljoin
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from crawler import generic, metadata, urls
+from crawler import metadata, urls
 from crawler.items import ARTICLE_FIELDS, SCHEMA_VERSION
 from crawler.layers import Candidate, Page
 from crawler.loaders import ArticleLoader
 from crawler.profile import GENERIC, SiteProfile
-from crawler.text import clean_text, join_paragraphs, word_count
+from crawler.text import clean_text, word_count
 from crawler.wire import detect_wire, match_agency
 
 if TYPE_CHECKING:
@@ -140,8 +140,9 @@ def _assemble(page: Page, spider: str | None) -> dict[str, Any]:
     _take(loader, provenance, "modified", page.date_candidates("modified"))
     _take(loader, provenance, "language", page.language_candidates())
     body_layer, body = page.body(loader.get_output_value("title"))
+    paragraphs = [clean_text(p) for p in body.paragraphs]  # once, for the body and wire
     if body_layer is not None:
-        _take(loader, provenance, "body", [(body_layer, join_paragraphs(body.paragraphs))])
+        _take(loader, provenance, "body", [(body_layer, "\n\n".join(p for p in paragraphs if p))])
     item = dict(loader.load_item())
 
     canonical, declared = urls.choose_canonical(page.url, page.declared_urls())
@@ -149,10 +150,10 @@ def _assemble(page: Page, spider: str | None) -> dict[str, Any]:
     bylines = [clean_text(v) for _, values in author_layers for v in _strings(values)]
     wire = detect_wire(
         bylines=bylines,
-        paragraphs=[clean_text(p) for p in body.paragraphs],
+        paragraphs=paragraphs,
         credit_lines=body.credit_lines,
         jsonld_orgs=orgs,
-        captions=generic.captions(page.scope),
+        captions=page.captions,
         outlet=page.outlet,
     )
     text = item.get("body") or ""

@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -48,6 +49,9 @@ _CHROME_CLASS = re.compile(
 )
 _CHROME_TAGS = frozenset({"nav", "footer", "aside"})
 _H1 = "//h1[normalize-space()]"
+_NORMALIZED = etree.XPath("normalize-space(.)", smart_strings=False)
+#: What ``normalize-space()`` strips: XML white space.
+_XML_SPACE = " \t\r\n"
 #: Elements whose text may state the article's date.
 _DATE_NODES = (
     ".//*[self::time or self::span or self::div or self::p or self::li or self::small]"
@@ -101,15 +105,28 @@ def _outside_chrome(nodes: Any) -> list[Selector]:
     return [n for n in nodes if not isinstance(n.root, str) and not is_chrome(n.root)]
 
 
-def headline_h1(sel: Selector) -> Selector | None:
-    """The page's headline ``<h1>`` (not one in the page header or navigation)."""
-    found = _outside_chrome(sel.xpath(_H1))
+def headline_h1(sel: Selector, h1s: Sequence[Any] | None = None) -> Selector | None:
+    """The page's headline ``<h1>`` (not one in the page header or navigation).
+
+    ``h1s``: the ``<h1>`` elements of the page in document order, when the caller has
+    them already (those with text are what ``//h1[normalize-space()]`` selects).
+    """
+    nodes: list[Selector]
+    if h1s is None:
+        nodes = list(sel.xpath(_H1))
+    else:
+        nodes = [
+            sel.__class__(root=el, namespaces=sel.namespaces, type="html")
+            for el in h1s
+            if el.text_content().strip(_XML_SPACE)
+        ]
+    found = _outside_chrome(nodes)
     return found[0] if found else None
 
 
-def article_scope(sel: Selector) -> Selector:
+def article_scope(sel: Selector, h1s: Sequence[Any] | None = None) -> Selector:
     """The element holding the article: ``<article>``/``<main>`` around the headline."""
-    h1 = headline_h1(sel)
+    h1 = headline_h1(sel, h1s)
     if h1 is not None:
         for axis in ("ancestor::article[1]", "ancestor::main[1]", "../.."):
             found = h1.xpath(axis)
@@ -125,7 +142,11 @@ def article_scope(sel: Selector) -> Selector:
 def _texts(nodes: Any, limit: int) -> list[str]:
     out: list[str] = []
     for node in nodes[:limit]:
-        text = node.xpath("normalize-space(.)").get() or ""
+        root = node.root
+        if isinstance(root, str):
+            text = node.xpath("normalize-space(.)").get() or ""
+        else:  # an element: its normalize-space(.) without a Selector per result
+            text = str(_NORMALIZED(root))
         if text:
             out.append(text)
     return out

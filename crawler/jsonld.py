@@ -111,11 +111,23 @@ def _flatten(data: Any) -> Iterator[dict[str, Any]]:
             yield main
 
 
-def parse_jsonld(sel: Selector, url: str = "") -> JsonLd:
-    """All JSON-LD nodes of the page, block by block; broken blocks are skipped and counted."""
+def parse_jsonld(sel: Selector, url: str = "", *, scripts: Iterable[Any] | None = None) -> JsonLd:
+    """All JSON-LD nodes of the page, block by block; broken blocks are skipped and counted.
+
+    ``scripts``: the page's ``<script>`` elements in document order, when the caller
+    has them already (their text is what ``//script[@type=…]/text()`` reads).
+    """
     objects: list[dict[str, Any]] = []
     broken = 0
-    for block in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+    if scripts is None:
+        blocks = sel.xpath('//script[@type="application/ld+json"]/text()').getall()
+    else:
+        blocks = [
+            el.text
+            for el in scripts
+            if el.get("type") == "application/ld+json" and el.text is not None
+        ]
+    for block in blocks:
         if not block.strip():
             continue
         data = _load_block(block)

@@ -6,6 +6,9 @@ htmldate), at most once. The ``*_candidates`` methods yield ``(layer, value)``
 pairs in the order :mod:`crawler.extraction` tries them; a value may be a
 zero-argument callable for layers that are costly (htmldate) so they run only
 when every earlier layer failed. Values are raw; the loader cleans them.
+The elements several layers read (meta, link, title, script, base, h1) are
+collected in one walk of the tree (:attr:`Page.tagged`); each layer reads from it
+exactly what its own XPath would.
 
 The body layer also drops a leading paragraph that repeats the summary when the
 page shows it as a standfirst (see :func:`crawler.generic.standfirst_element`)
@@ -21,6 +24,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from crawler import body as body_mod
@@ -38,6 +42,9 @@ if TYPE_CHECKING:
 #: (layer name, raw value or a callable producing it)
 Candidate = tuple[str, Any]
 _PAYWALL_CLASSES = frozenset({"paywall", "subscriber-only"})
+_STRING_VALUE = etree.XPath("string(.)", smart_strings=False)
+#: Tags several layers look up (:attr:`Page.tagged`).
+_TAGGED = ("meta", "link", "title", "script", "base", "h1")
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:•·]\s+")
 #: Marker between a visible publication date and its update date
 #: ("02.10.2024 - Update : 03.10.2024", "Mis à jour le …", "آخر تحديث …").
@@ -91,17 +98,44 @@ class Page:
     # -- layers ---------------------------------------------------------------
 
     @cached_property
+    def tagged(self) -> dict[str, list[Any]] | None:
+        """The page's ``<meta>``, ``<link>``, ``<title>``, ``<script>``, ``<base>`` and
+        ``<h1>`` elements by tag, in document order, from one walk of the tree (None
+        when the selector is not an HTML document's root element)."""
+        root = self.sel.root
+        if self.sel.type != "html" or not hasattr(root, "getroottree"):
+            return None
+        if root.getroottree().getroot() is not root:
+            return None
+        tagged: dict[str, list[Any]] = {tag: [] for tag in _TAGGED}
+        for el in root.iter(*_TAGGED):
+            tagged[el.tag].append(el)
+        return tagged
+
+    @cached_property
     def base_url(self) -> str:
-        base = self.sel.xpath("//head/base/@href").get()
+        if self.tagged is None:
+            base = self.sel.xpath("//head/base/@href").get()
+        else:  # the first ``href`` of a ``<base>`` in a ``<head>``
+            base = next(
+                (
+                    href
+                    for el in self.tagged["base"]
+                    if (parent := el.getparent()) is not None and parent.tag == "head"
+                    if (href := el.get("href")) is not None
+                ),
+                None,
+            )
         return urljoin(self.url, base.strip()) if base else self.url
 
     @cached_property
     def meta(self) -> metadata.PageMeta:
-        return metadata.read_meta(self.sel)
+        return metadata.read_meta(self.sel, self.tagged)
 
     @cached_property
     def jsonld(self) -> metadata.JsonLd:
-        parsed = metadata.parse_jsonld(self.sel, self.url)
+        scripts = self.tagged["script"] if self.tagged is not None else None
+        parsed = metadata.parse_jsonld(self.sel, self.url, scripts=scripts)
         count(self.stats, "extraction/jsonld/broken", parsed.broken)
         return parsed
 
@@ -111,15 +145,19 @@ class Page:
 
     @cached_property
     def md(self) -> metadata.Node | None:
-        return metadata.microdata_node(self.sel, self.url)
+        return metadata.microdata_node(self.sel, self.url, itemscope=self.css.has_itemscope())
 
     @cached_property
     def scope(self) -> Selector:
-        return generic.article_scope(self.sel)
+        return generic.article_scope(self.sel, self._h1s)
+
+    @property
+    def _h1s(self) -> list[Any] | None:
+        return self.tagged["h1"] if self.tagged is not None else None
 
     @cached_property
     def h1(self) -> str | None:
-        node = generic.headline_h1(self.sel)
+        node = generic.headline_h1(self.sel, self._h1s)
         if node is None:
             return None
         return clean_text(node.xpath("string(.)").get() or "") or None
@@ -130,8 +168,9 @@ class Page:
             return self._site[key]
         css = self.profile.selectors.get(key)
         out: list[str] = []
-        for found in self.css.css(css) if css else ():
-            value = found.root if isinstance(found.root, str) else found.xpath("string(.)").get()
+        for root in self.css.roots(css) if css else ():
+            # an element's string value, as ``found.xpath("string(.)").get()`` reads it
+            value = root if isinstance(root, str) else str(_STRING_VALUE(root))
             if value and value.strip():
                 out.append(value.strip())
         self._site[key] = out
@@ -251,7 +290,7 @@ class Page:
     def _body(self, title: str | None) -> tuple[str | None, body_mod.BodyResult]:
         css = self.profile.selectors.get("body")
         if css:
-            nodes = [s.root for s in self.css.css(css) if not isinstance(s.root, str)]
+            nodes = [root for root in self.css.roots(css) if not isinstance(root, str)]
             if nodes:
                 result = body_mod.clean_container(
                     nodes, self.base_url, exclude=self.profile.body_exclude, title=title

@@ -18,6 +18,7 @@ Policy:
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,11 +69,16 @@ def _md_to_ld(item: Any) -> Any:
     return out
 
 
-def microdata_node(sel: Selector, url: str) -> Node | None:
-    """The article item of the page's microdata, or None (extruct runs only with itemscope)."""
+def microdata_node(sel: Selector, url: str, *, itemscope: bool | None = None) -> Node | None:
+    """The article item of the page's microdata, or None (extruct runs only with itemscope).
+
+    ``itemscope``: whether the page has an ``itemscope`` attribute, when the caller knows.
+    """
     root = sel.root
+    if not hasattr(root, "xpath"):
+        return None
     # the attribute axis: libxml2 finds an attribute faster than it tests every element
-    if not hasattr(root, "xpath") or not root.xpath("boolean(//@itemscope)"):
+    if not (root.xpath("boolean(//@itemscope)") if itemscope is None else itemscope):
         return None
     from extruct.w3cmicrodata import MicrodataExtractor  # lazy: few pages use microdata
 
@@ -110,13 +116,21 @@ class PageMeta:
         return [v for key in keys for v in self.tags.get(key, ()) if v.strip()]
 
 
-def read_meta(sel: Selector) -> PageMeta:
-    """Collect meta tags, ``<html lang>``, ``rel=canonical`` and ``<title>`` in one pass."""
+def read_meta(sel: Selector, tagged: Mapping[str, list[Any]] | None = None) -> PageMeta:
+    """Collect meta tags, ``<html lang>``, ``rel=canonical`` and ``<title>`` in one pass.
+
+    ``tagged``: the ``meta``, ``link`` and ``title`` elements of ``sel.root``'s tree in
+    document order, when the caller has them already.
+    """
     tags: dict[str, list[str]] = {}
     root = sel.root
     if not hasattr(root, "iter"):
         return PageMeta(tags={})
-    for el in root.iter("meta"):
+
+    def elements(tag: str) -> Iterable[Any]:
+        return root.iter(tag) if tagged is None else tagged.get(tag, ())
+
+    for el in elements("meta"):
         attrib = el.attrib
         content = attrib.get("content")
         if content is None:
@@ -129,12 +143,12 @@ def read_meta(sel: Selector) -> PageMeta:
     canonical = next(
         (
             el.get("href")
-            for el in root.iter("link")
+            for el in elements("link")
             if "canonical" in (el.get("rel") or "").lower().split() and el.get("href")
         ),
         None,
     )
-    title = next((el.text_content() for el in root.iter("title")), None)
+    title = next((el.text_content() for el in elements("title")), None)
     return PageMeta(tags=tags, html_lang=lang, canonical=canonical, title=title)
 
 

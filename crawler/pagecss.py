@@ -17,6 +17,9 @@ keeps the elements whose class holds the token ``x`` (split at XML white space, 
   order and has no duplicates when the elements nest.
 
 Any other selector (unions, several classes, ids, attributes first) runs unchanged.
+:meth:`PageCss.roots` gives the same nodes without a ``Selector`` per node. The pass
+over the class attributes also reports whether any ``itemscope`` attribute exists
+(:meth:`PageCss.has_itemscope`), which decides whether microdata is read.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ _CLASS_STEP = re.compile(
     r" and contains\(concat\(' ', normalize-space\(@class\), ' '\), ' (?P<b>[^']+) '\)\]"
     r"(?=/|$)"
 )
-_CLASSES = etree.XPath(".//@class", smart_strings=True)
+#: Class attributes, and ``itemscope`` ones (microdata) found in the same pass.
+_CLASSES = etree.XPath(".//@class | .//@itemscope", smart_strings=True)
 #: White space for ``normalize-space``: space, tab, carriage return, line feed.
 _XML_SPACE = str.maketrans("\t\r\n", "   ")
 
@@ -77,13 +81,24 @@ class PageCss:
     def __init__(self, sel: Selector) -> None:
         self.sel = sel
         self._classes: list[Any] | None = None
+        self._itemscope = False
 
     @property
     def classes(self) -> list[Any]:
         """Every ``class`` attribute of the page (lxml strings that know their element)."""
         if self._classes is None:
-            self._classes = list(_CLASSES(self.sel.root))
+            found = _CLASSES(self.sel.root)
+            self._classes = [value for value in found if value.attrname == "class"]
+            self._itemscope = len(self._classes) < len(found)
         return self._classes
+
+    def has_itemscope(self) -> bool | None:
+        """Whether the page has an ``itemscope`` attribute (None: not an HTML page's root)."""
+        root = self.sel.root
+        if self.sel.type != "html" or isinstance(root, str) or not _is_document_root(root):
+            return None
+        _ = self.classes
+        return self._itemscope
 
     def class_values(self) -> list[str]:
         return [str(value) for value in self.classes]
@@ -94,6 +109,35 @@ class PageCss:
         found = plan(css)
         if found is None or sel.type != "html" or isinstance(sel.root, str):
             return sel.css(css)
+        owners = self._owners(found)
+        if len(owners) > 1:
+            return sel.xpath(found.xpath)
+        if not owners:
+            return sel.selectorlist_cls([])
+        only = sel.__class__(root=owners[0], namespaces=sel.namespaces, type="html")
+        return only.xpath("." + found.rest) if found.rest else sel.selectorlist_cls([only])
+
+    def roots(self, css: str) -> list[Any]:
+        """``[s.root for s in sel.css(css)]``, without a Selector per node: elements,
+        and strings for ``::text``/``::attr()``."""
+        sel = self.sel
+        found = plan(css)
+        if found is None or sel.type != "html" or isinstance(sel.root, str):
+            return [s.root for s in sel.css(css)]
+        owners = self._owners(found)
+        if not owners:
+            return []
+        if len(owners) == 1 and not found.rest:
+            return owners
+        try:
+            if len(owners) > 1:
+                return _evaluate(found.xpath, sel.root)
+            return _evaluate("." + found.rest, owners[0])
+        except etree.XPathError:  # e.g. a namespace prefix only parsel declares
+            return [s.root for s in self.css(css)]
+
+    def _owners(self, found: Plan) -> list[Any]:
+        """Elements whose class holds the plan's class token (and of its tag)."""
         owners = [
             value.getparent()
             for value in self.classes
@@ -101,12 +145,22 @@ class PageCss:
         ]
         if found.tag != "*":
             owners = [owner for owner in owners if owner.tag == found.tag]
-        if len(owners) > 1:
-            return sel.xpath(found.xpath)
-        if not owners:
-            return sel.selectorlist_cls([])
-        only = sel.__class__(root=owners[0], namespaces=sel.namespaces, type="html")
-        return only.xpath("." + found.rest) if found.rest else sel.selectorlist_cls([only])
+        return owners
+
+
+@lru_cache(maxsize=1024)
+def _compiled(xpath: str) -> etree.XPath:
+    return etree.XPath(xpath, smart_strings=False)
+
+
+def _evaluate(xpath: str, node: Any) -> list[Any]:
+    """The XPath's nodes from ``node``, as parsel's ``xpath`` finds them (plain strings)."""
+    result = _compiled(xpath)(node)
+    return result if isinstance(result, list) else [result]
+
+
+def _is_document_root(el: Any) -> bool:
+    return hasattr(el, "getroottree") and el.getroottree().getroot() is el
 
 
 def page_css(sel: Selector, css: str) -> SelectorList[Selector]:

@@ -4,6 +4,9 @@ Policy: text leaves this module HTML-unescaped, in Unicode NFC, without
 invisible format characters (zero-width spaces and joiners, word joiner, BOM,
 soft hyphen, bidi marks and embeddings), with every run of whitespace
 (NBSP and other Unicode spaces included) collapsed to one ASCII space.
+
+:class:`Needles` is the substring test run before a costly case-insensitive regex:
+it may let a text through that the regex then rejects, never the other way round.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import filterfalse
 
 #: Invisible characters removed outright: zero-width space/non-joiner/joiner,
 #: word joiner, BOM, soft hyphen, LRM/RLM/ALM, bidi embeddings and isolates.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u061c\u202a-\u202e\u2066-\u2069]")
-#: A whitespace-delimited token from its first letter or digit on (``[^\W_]`` is exactly
-#: ``str.isalnum``; ``\S`` is exactly what ``str.split`` does not split on).
-_WORD = re.compile(r"[^\W_]\S*")
+#: A letter or digit (``[^\W_]`` is exactly ``str.isalnum`` of one character).
+_ALNUM = re.compile(r"[^\W_]")
+#: Characters ``re.I`` matches to an ASCII letter they do not lower-case to.
+_CASE_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
@@ -45,10 +50,46 @@ def join_paragraphs(paragraphs: Iterable[str]) -> str:
     return "\n\n".join(p for p in cleaned if p)
 
 
+class Needles:
+    """Lower-case substrings one of which every match of a case-insensitive regex holds:
+    a prefilter, :meth:`may_match` is False only where the regex cannot match.
+
+    Needles are made of ASCII characters and uncased letters (:func:`needle_char`). A
+    character ``re.I`` matches to such a needle character lower-cases to it, except "İ",
+    "ı" and "ſ" (matched to "i"/"s"): a text holding one of those is let through.
+    """
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        self.all = tuple(dict.fromkeys(needles))
+        for needle in self.all:
+            if not needle or needle != needle.lower() or not all(map(needle_char, needle)):
+                raise ValueError(f"not a lower-case needle of ASCII or uncased letters: {needle!r}")
+        self.ascii = tuple(n for n in self.all if n.isascii())
+
+    def may_match(self, text: str) -> bool:
+        """False only when ``text`` holds none of the needles in any letter case."""
+        if text.isascii():
+            needles = self.ascii  # an ASCII text holds no other needle
+        elif _CASE_OUTLIERS.search(text):
+            return True
+        else:
+            needles = self.all
+        low = text.lower()
+        return any(map(low.__contains__, needles))  # no generator frame per needle
+
+
+def needle_char(char: str) -> bool:
+    """The character may be in a :class:`Needles` needle: ASCII, or a letter without
+    case (Arabic script), which ``re.I`` matches to itself only."""
+    return char.isascii() or (unicodedata.category(char) == "Lo" and char.lower() == char)
+
+
 def word_count(text: str) -> int:
     """Number of whitespace-separated tokens holding at least one letter or digit.
 
     Works for any script (Arabic words with diacritics count once); punctuation-only
     tokens such as ``"—"`` or ``"|"`` do not count.
     """
-    return len(_WORD.findall(text))
+    tokens = text.split()
+    # ``[^\W_]`` finds a letter or digit in a token; all-alphanumeric tokens need no search
+    return len(tokens) - sum(1 for t in filterfalse(str.isalnum, tokens) if not _ALNUM.search(t))

@@ -95,7 +95,12 @@ def registrable_domain(url_or_host: str) -> str:
     """
     text = url_or_host.strip()
     host = urlsplit(text if "//" in text else "//" + text).hostname or ""
-    host = host.rstrip(".").lower()
+    return _host_domain(host.rstrip(".").lower())
+
+
+@lru_cache(maxsize=4096)
+def _host_domain(host: str) -> str:
+    """:func:`registrable_domain` of a lower-cased host (a page links few hosts, often)."""
     if not host:
         return ""
     try:

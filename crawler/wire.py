@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crawler.alternation import grouped
+from crawler.text import Needles, needle_char
 
 #: Canonical agency name -> names and aliases (English, French, Arabic).
 AGENCIES: dict[str, tuple[str, ...]] = {
@@ -90,6 +91,8 @@ def register_agencies(extra: Mapping[str, Iterable[str]]) -> None:
         AGENCIES[canonical] = tuple(dict.fromkeys((*AGENCIES.get(canonical, ()), *aliases)))
     _alias_index.cache_clear()
     _mention_regexes.cache_clear()
+    _running_text_needles.cache_clear()
+    _credit_line_agencies.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -101,8 +104,13 @@ def _alias_index() -> dict[str, str]:
     return index
 
 
+_NAME_SEP = re.compile(r"[\s.\-]+")
+_NAME_LEAD = re.compile(r"^\s*(?:by|with|par|avec|©|\(c\)|source\s*:)\s*", re.I)
+_THE = re.compile(r"^the\s+", re.I)
+
+
 def _key(name: str) -> str:
-    return re.sub(r"[\s.\-]+", " ", name).strip().casefold()
+    return _NAME_SEP.sub(" ", name).strip().casefold()
 
 
 def match_agency(name: str) -> str | None:
@@ -112,7 +120,7 @@ def match_agency(name: str) -> str | None:
     ``"John Smith"`` -> None. The whole string must be the agency name
     (a leading "By"/"with"/"©" and surrounding punctuation are ignored).
     """
-    cleaned = re.sub(r"^\s*(?:by|with|par|avec|©|\(c\)|source\s*:)\s*", "", name, flags=re.I)
+    cleaned = _NAME_LEAD.sub("", name)
     cleaned = cleaned.strip(" \t\n()[]-—–|,;:.")
     return _alias_index().get(_key(cleaned))
 
@@ -149,7 +157,7 @@ def _agency_list(text: str) -> list[str] | None:
     for part in _LIST_SEP.split(text):
         if not part.strip():
             continue
-        agency = match_agency(part) or match_agency(re.sub(r"^the\s+", "", part, flags=re.I))
+        agency = match_agency(part) or match_agency(_THE.sub("", part))
         if agency is None:
             return None
         if agency not in found:
@@ -168,6 +176,17 @@ def credit_line_agencies(text: str) -> list[str]:
     line = text.strip()
     if not line or len(line) > 160:
         return []
+    return list(_credit_line_agencies(line))
+
+
+@lru_cache(maxsize=4096)
+def _credit_line_agencies(line: str) -> tuple[str, ...]:
+    """:func:`credit_line_agencies` of a stripped line of at most 160 characters (cached:
+    body rules and wire detection both ask, and short lines recur from page to page)."""
+    return tuple(_credit_line_list(line))
+
+
+def _credit_line_list(line: str) -> list[str]:
     line = _SOURCE.sub("", _COPYRIGHT.sub("", line))
     line = _TRAILERS.sub("", line)
     found = _agency_list(line)
@@ -251,29 +270,35 @@ def _alias_pattern(alias: str) -> str:
 
 
 _Regexes = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+_Groups = tuple[list[str], list[str], list[str], list[str]]
 
 
-@lru_cache(maxsize=1)
-def _mention_regexes() -> _Regexes:
-    """Running text (exact case, any case), then captions (exact case, any case).
+def _alias_groups() -> _Groups:
+    """Aliases for running text (exact case, any case), then captions (exact, any case).
 
     Short ASCII aliases ("AP", "AA", "dpa", "Fars") are matched case-sensitively in
     captions and never in running text, except the unambiguous ones listed above.
     """
-    exact: list[str] = []
-    loose: list[str] = []
-    caption_exact: list[str] = []
-    caption_loose: list[str] = []
+    groups: _Groups = ([], [], [], [])
+    exact, loose, caption_exact, caption_loose = groups
     for canonical, aliases in AGENCIES.items():
         for alias in dict.fromkeys((canonical, *aliases)):
-            pattern = _alias_pattern(alias)
             short = len(alias) <= 4 and alias.isascii()
-            (caption_exact if short else caption_loose).append(pattern)
+            (caption_exact if short else caption_loose).append(alias)
             if short:
                 if alias in _RUNNING_TEXT_SHORT:
-                    exact.append(pattern)
+                    exact.append(alias)
             elif alias not in _NOT_IN_RUNNING_TEXT:
-                loose.append(pattern)
+                loose.append(alias)
+    return groups
+
+
+@lru_cache(maxsize=1)
+def _mention_regexes() -> _Regexes:
+    """Running text (exact case, any case), then captions (exact case, any case)."""
+    exact, loose, caption_exact, caption_loose = (
+        [_alias_pattern(alias) for alias in group] for group in _alias_groups()
+    )
 
     def build(patterns: list[str], before: str, flags: int = 0) -> re.Pattern[str]:
         ordered = sorted(set(patterns), key=len, reverse=True)
@@ -293,8 +318,40 @@ def _mention_regexes() -> _Regexes:
     )
 
 
+def _alias_parts(alias: str) -> list[str]:
+    return [p for p in re.split(r"[\s.\-]+", alias) if p]
+
+
+@lru_cache(maxsize=1)
+def _running_text_needles() -> tuple[tuple[str, ...], Needles | None]:
+    """Substrings one of which every running-text match holds (an alias matches only
+    where each of its parts does): the exact-case aliases' longest part; the any-case
+    aliases' longest part lower-cased, as :class:`crawler.text.Needles` (None when
+    an alias has no part it accepts as a needle).
+    """
+    exact, loose, _, _ = _alias_groups()
+    exact_needles = {max(_alias_parts(alias), key=len) for alias in exact}
+    loose_needles: set[str] = set()
+    for alias in loose:
+        parts = [p.lower() for p in _alias_parts(alias) if all(map(needle_char, p.lower()))]
+        if not parts:
+            return tuple(sorted(exact_needles)), None
+        loose_needles.add(max(parts, key=len))
+    return tuple(sorted(exact_needles)), Needles(sorted(loose_needles))
+
+
+def _may_name(text: str) -> bool:
+    """False only when running text cannot hold a match of the running-text regexes."""
+    exact, loose = _running_text_needles()
+    if any(needle in text for needle in exact):
+        return True
+    return loose is None or loose.may_match(text)
+
+
 def _named(text: str, *, caption: bool = False) -> Iterable[tuple[str, str]]:
     """(agency, sentence) for each agency named in running text or a caption."""
+    if not caption and not _may_name(text):
+        return
     regexes = _mention_regexes()[2:] if caption else _mention_regexes()[:2]
     # Sentences are split at whitespace, which the patterns' guards accept: a text
     # without a match as a whole has none in any of its sentences.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
-from crawler.pagecss import page_css, page_xpath
+from crawler.pagecss import PageCss, page_css, page_xpath
 
 HTML = """<html class="page x"><body>
 <div class="entry-content main"><p>One <a href="/a">a</a></p>
@@ -47,3 +47,9 @@ def test_only_a_leading_single_class_is_rewritten() -> None:
     assert "/parent::div/" in page_xpath("div.tags a")
     for css in ("#main a", ".tags, .standfirst", "div.entry-content.main p", "a[rel=tag]"):
         assert not page_xpath(css).startswith(".//@class[")
+
+
+@pytest.mark.parametrize("css", SELECTORS)
+def test_roots_are_the_nodes_parsel_finds(css: str) -> None:
+    sel = Selector(text=HTML)
+    assert PageCss(sel).roots(css) == [s.root for s in sel.css(css)]
