@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -85,6 +87,23 @@ class FixtureServer:
 
     def catchall_hits(self, since: int = 0) -> list[dict[str, Any]]:
         return self.requests(since, site="__catchall__")
+
+
+_OWN_CACHE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The enrichment matchers' disk cache goes to a directory of this test session (the
+    crawls the tests start inherit it), not to the user's cache."""
+    if "MESEC_ENRICH_CACHE" not in os.environ:
+        os.environ["MESEC_ENRICH_CACHE"] = tempfile.mkdtemp(prefix="mesec-enrich-cache-")
+        config.stash[_OWN_CACHE] = os.environ["MESEC_ENRICH_CACHE"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = config.stash.get(_OWN_CACHE, None)
+    if own is not None:
+        shutil.rmtree(own, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

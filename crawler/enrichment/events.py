@@ -26,15 +26,16 @@ Policy (data in ``crawler/data/events.json``):
 
 from __future__ import annotations
 
-import itertools
 import operator
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, fields
+from functools import reduce
+from itertools import compress
 from typing import Any
 
 from crawler.enrichment.data import load
-from crawler.enrichment.tokens import Tokens, token_keys
+from crawler.enrichment.tokens import Tokens, WordMemo, token_keys
 from crawler.enrichment.trie import AliasTrie, Match
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -55,6 +56,7 @@ class Trigger:
     rules: tuple[tuple[str, int], ...] = ()  # weak: (type, cue class bit) in order
     negative: bool = False
     fallback: bool = False  # weak: only in a sentence without another type
+    kinds: frozenset[str] = frozenset()  # weak: the types of ``rules``
 
 
 @dataclass(slots=True)
@@ -69,7 +71,15 @@ class EventIndex:
     mask: Callable[[str], int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.mask = lru_cache(maxsize=1 << 16)(self._mask)
+        self.mask = WordMemo(self._mask).__getitem__
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.__post_init__()
 
     def _mask(self, word: str) -> int:
         keys = token_keys(word)
@@ -110,7 +120,8 @@ def build_event_index() -> EventIndex:
             rules.append((str(kind), bits[cue]))
         fallback = bool(group.get("fallback", False))
         for phrase in group["phrases"]:
-            trie.add(phrase, Trigger(None, tuple(rules), fallback=fallback))
+            kinds = frozenset(kind for kind, _ in rules)
+            trie.add(phrase, Trigger(None, tuple(rules), fallback=fallback, kinds=kinds))
     for phrase in data["negatives"]:
         trie.add(phrase, Trigger(None, negative=True))
     return EventIndex(
@@ -123,31 +134,27 @@ def build_event_index() -> EventIndex:
 
 def _cue_masks(
     tokens: Tokens, sentence: int, hidden: set[int], index: EventIndex
-) -> tuple[int, list[int], list[int]]:
-    """A sentence's first token and the OR of its tokens' cue masks before and after each
-    position, leaving out the words of negative phrases and nouns directly followed by
-    an attribution word: the cues around a trigger are ``before[start] | after[end]``."""
+) -> tuple[int, list[int]]:
+    """A sentence's first token and its tokens' cue masks, leaving out the words of
+    negative phrases and nouns directly followed by an attribution word."""
     span = tokens.sentence_tokens(sentence)
     masks = list(map(index.mask, tokens.surfaces[span.start : span.stop]))
     attribution = index.bits[_ATTRIBUTION]
-    for k in [k for k, m in enumerate(masks) if m & attribution and k]:
+    # Positions k >= 1 whose word is an attribution word (found before any is cleared).
+    for k in compress(range(1, len(masks)), map(attribution.__and__, masks[1:])):
         masks[k - 1] = 0
     for t in hidden:
         if span.start <= t < span.stop:
             masks[t - span.start] = 0
-    before = [0, *itertools.accumulate(masks, operator.or_)]
-    after = list(itertools.accumulate(reversed(masks), operator.or_))
-    after.reverse()
-    after.append(0)
-    return span.start, before, after
+    return span.start, masks
 
 
-def _weak_type(
-    match: Match, cues: tuple[int, list[int], list[int]], index: EventIndex
-) -> str | None:
-    """The type a weak trigger takes from the cues of its sentence (its own words aside)."""
-    first, before, after = cues
-    around = before[match.start - first] | after[match.end - first]
+def _weak_type(match: Match, cues: tuple[int, list[int]], index: EventIndex) -> str | None:
+    """The type a weak trigger takes from the cues of its sentence (its own words aside:
+    the OR of the masks before and after it)."""
+    first, masks = cues
+    around = reduce(operator.or_, masks[: match.start - first], 0)
+    around = reduce(operator.or_, masks[match.end - first :], around)
     if around & index.bits[_SPORT]:
         return None
     for alias in match.aliases:
@@ -163,23 +170,24 @@ def event_types(tokens: Tokens, matches: list[Match], index: EventIndex) -> list
     strong: dict[int, list[tuple[str, Match]]] = {}
     weak: dict[int, list[Match]] = {}
     hidden: set[int] = set()
+    sentence_first = tokens.sentence_first
     for match in matches:
         trigger: Trigger = match.aliases[0].target
         if trigger.negative:
             hidden.update(range(match.start, match.end))
             continue
-        sentence = tokens.sentence_of(match.start)
+        sentence = bisect_right(sentence_first, match.start) - 1  # tokens.sentence_of
         if trigger.type is not None:
             strong.setdefault(sentence, []).append((trigger.type, match))
         else:
             weak.setdefault(sentence, []).append(match)
     found: dict[str, tuple[int, Match]] = {}
     for sentence in sorted(strong.keys() | weak.keys()):
-        hits = list(strong.get(sentence, ()))
+        hits = strong.get(sentence, [])  # this sentence's own list: free to extend
         weak_here = weak.get(sentence, ())
-        possible = {kind for kind, _ in hits} | {
-            kind for match in weak_here for kind, _ in match.aliases[0].target.rules
-        }
+        possible = {kind for kind, _ in hits}
+        for match in weak_here:
+            possible |= match.aliases[0].target.kinds
         if possible <= found.keys():
             continue  # only types already reported from an earlier sentence
         fallbacks: list[tuple[str, Match]] = []

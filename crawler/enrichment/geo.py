@@ -121,27 +121,30 @@ def _mentions(
     person_surfaces: set[str] = set()
     mentions: list[Mention] = []
     forced: set[int] = set()
+    surfaces = tokens.surfaces
+    n = len(surfaces)
+    abbreviations = gazetteer.state_abbreviations
     for match in matches:
-        targets = [a.target for a in match.aliases]
+        start, after, aliases = match
+        targets = [a.target for a in aliases]
         if targets[0].kind == "negative":
             continue
-        inside = owner.get(match.start)
-        if inside is not None and owner.get(match.end - 1) == inside:
-            targets = [t for t in targets if t.kind in COUNTRY_KINDS]
-            if not targets:
-                continue
-        surface = " ".join(tokens.surfaces[match.start : match.end])
+        if owner:
+            inside = owner.get(start)
+            if inside is not None and owner.get(after - 1) == inside:
+                targets = [t for t in targets if t.kind in COUNTRY_KINDS]
+                if not targets:
+                    continue
+        surface = " ".join(surfaces[start:after])
         person = any(t.person_name for t in targets) if len(targets) > 1 else targets[0].person_name
         if person and _person_context(tokens, match, geo_starts, gazetteer):
             person_surfaces.add(surface.casefold())
             continue
-        mention = Mention(match.start, match.end, surface, targets, forced_us=match.start in forced)
-        after = match.end
-        if after < len(tokens):
+        mention = Mention(start, after, surface, targets, None, start in forced)
+        if after < n:
             state = by_start.get(after)
             if (
-                (state is not None and _is_state(state))
-                or tokens.surfaces[after] in gazetteer.state_abbreviations
+                (state is not None and _is_state(state)) or surfaces[after] in abbreviations
             ) and _COMMA_GAP.fullmatch(tokens.gap(after - 1, after)):
                 mention.forced_us = True
                 forced.add(after)

@@ -24,10 +24,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from crawler.enrichment.data import load
-from crawler.enrichment.tokens import token_keys
+from crawler.enrichment.tokens import WordMemo, token_keys
 
 # Calibrated weights (see the module docstring). HINT came out 0: the training
 # texts' sections do not separate relevant from irrelevant stories beyond the text.
@@ -75,15 +75,19 @@ def section_hint(labels: Iterable[str | None]) -> bool:
     return False
 
 
-@lru_cache(maxsize=1 << 16)
 def _security_key(word: str) -> str | None:
     words = _words()[1]
     return next((key for key in token_keys(word) if key in words), None)
 
 
+_SECURITY_KEYS = WordMemo(_security_key)
+
+
 def security_words(words: Iterable[str]) -> int:
-    """How many distinct security words (by key) a text's distinct words hold."""
-    return len({key for key in map(_security_key, words) if key is not None})
+    """How many distinct security words (by key) a text's words hold."""
+    keys = set(map(_SECURITY_KEYS.__getitem__, words))
+    keys.discard(None)
+    return len(keys)
 
 
 def relevance(inputs: RelevanceInputs, weights: Weights = WEIGHTS) -> float:

@@ -22,18 +22,61 @@ import itertools
 import re
 import unicodedata
 from bisect import bisect_right
-from functools import lru_cache
+from collections.abc import Callable
+from operator import methodcaller
+from typing import Generic, TypeVar
 
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
-_SENTENCE_BREAK = re.compile(
-    r"[.!?\u061f…][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9\u0600-\u06ff])|\n\s*"
-)
+#: ``_WORD`` on a text in ASCII: there ``\w`` is exactly these characters.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
+_end, _span = methodcaller("end"), methodcaller("span")
+#: Sentence breaks: an end mark before a capital, digit, quote or Arabic letter, or a
+#: line break, each with the spaces after it. The cuts are where breaks end. One pattern
+#: per end mark and one for line breaks, their ends merged, give the cuts of the single
+#: alternation (an end mark's spaces run to the next non-space, like the line break's
+#: inside them, and no match holds another's first character), and each pattern starts
+#: with one literal character, which the regex engine skips to quickly.
+_END_MARKS = ".!?\u061f…"
+_AFTER_END_MARK = r"[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9\u0600-\u06ff])"
+_SENTENCE_ENDS = tuple((m, re.compile(re.escape(m) + _AFTER_END_MARK)) for m in _END_MARKS)
+_LINE_BREAK = re.compile(r"\n\s*")
 _AR_MARKS = re.compile("[\u064b-\u0650\u0652-\u065f\u0670\u0640]")  # all harakat but shadda
 _SHADDA = "\u0651"
 _AR_FOLD = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ک": "ك", "ی": "ي"}
 )
 _LATIN_FOLD = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l"})
+
+
+_T = TypeVar("_T")
+
+#: Words remembered per memo before it starts afresh (bounds memory in long crawls).
+MEMO_SIZE = 1 << 16
+
+
+class WordMemo(dict[str, _T], Generic[_T]):
+    """``compute(word)`` remembered per word as written.
+
+    Policy: a hit is one C-level dict lookup (``memo[word]``, or ``map(memo.__getitem__,
+    words)``), cheaper than ``functools.lru_cache``; a miss computes and stores the value;
+    a memo holding :data:`MEMO_SIZE` words is emptied before it stores another. Only for
+    pure functions of the word: what is remembered never changes a result.
+    """
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute: Callable[[str], _T]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, word: str) -> _T:
+        if len(self) >= MEMO_SIZE:
+            self.clear()
+        value = self[word] = self.compute(word)
+        return value
+
+    def __reduce__(self) -> tuple[type[WordMemo[_T]], tuple[Callable[[str], _T]]]:
+        return type(self), (self.compute,)  # pickled empty: a memo is not data
 
 
 def _is_arabic(token: str) -> bool:
@@ -69,15 +112,17 @@ def _arabic_keys(token: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-@lru_cache(maxsize=1 << 16)
-def token_keys(token: str) -> tuple[str, ...]:
-    """Lookup keys of one token, best first (see module docstring)."""
+def _token_keys(token: str) -> tuple[str, ...]:
     if _is_arabic(token):
         return _arabic_keys(token)
     key = token.casefold()
     if not key.isascii():
         key = _fold_latin(key)
     return (key,)
+
+
+#: Lookup keys of one token, best first (see module docstring), memoised per word.
+token_keys: Callable[[str], tuple[str, ...]] = WordMemo(_token_keys).__getitem__
 
 
 def alias_tokens(alias: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -112,15 +157,22 @@ class Tokens:
         self.sentence_first: list[int] = [0]
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._words: frozenset[str] | None = None
-        cuts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(text)), len(text)]
-        surfaces = self.surfaces
-        findall = _WORD.findall
+        ends = set(map(_end, _LINE_BREAK.finditer(text)))
+        for mark, pattern in _SENTENCE_ENDS:
+            if mark in text:
+                ends.update(map(_end, pattern.finditer(text)))
+        cuts = [0, *sorted(ends), len(text)]
+        surfaces, bounds, first = self.surfaces, self.sentence_bounds, self.sentence_first
+        ascii_words, words_of = _ASCII_WORD.findall, _WORD.findall
         for start, end in itertools.pairwise(cuts):
-            words = findall(text, start, end)
+            # A sentence in ASCII (most, even when a dash elsewhere makes the text wide)
+            # is read with the ASCII pattern: same words, much cheaper per character.
+            piece = text[start:end]
+            words = ascii_words(piece) if piece.isascii() else words_of(piece)
             if words:
-                surfaces.extend(words)
-                self.sentence_bounds.append((start, end))
-                self.sentence_first.append(len(surfaces))
+                surfaces += words
+                bounds.append((start, end))
+                first.append(len(surfaces))
 
     def __len__(self) -> int:
         return len(self.surfaces)
@@ -158,7 +210,8 @@ class Tokens:
         spans = self._spans.get(sentence)
         if spans is None:
             start, end = self.sentence_bounds[sentence]
-            spans = [m.span() for m in _WORD.finditer(self.text, start, end)]
+            word = _ASCII_WORD if self.text[start:end].isascii() else _WORD
+            spans = list(map(_span, word.finditer(self.text, start, end)))
             self._spans[sentence] = spans
         return spans[token - self.sentence_first[sentence]]
 

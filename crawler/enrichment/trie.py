@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import compress
 from typing import Any, NamedTuple
 
-from crawler.enrichment.tokens import alias_tokens, token_keys
+from crawler.enrichment.tokens import WordMemo, alias_tokens, token_keys
 
 _END = ""  # a token key is never empty, so "" marks the end of an alias in a node
 
@@ -144,8 +144,15 @@ class LayeredTrie:
         # "The Hague") and "is" (of "IS fighters") never start a match in lowercase.
         self._first_rule = {key: self._loosest(child) for key, child in self.root.items()}
         # Memoised first step per distinct word as written: most words start no alias,
-        # and this turns them away with one cached lookup.
-        self._first = lru_cache(maxsize=1 << 16)(self._root_child)
+        # and this turns them away with one dict lookup.
+        self._first = WordMemo(self._root_child)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"root": self.root, "layers": self.layers, "_first_rule": self._first_rule}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._first = WordMemo(self._root_child)
 
     @staticmethod
     def _loosest(node: dict[str, Any]) -> int:
@@ -188,25 +195,29 @@ class LayeredTrie:
 
     def scan(self, surfaces: Sequence[str]) -> list[list[Match]]:
         """Leftmost-longest matches of each layer over a text's words."""
-        first = self._first
         found: list[list[Match]] = [[] for _ in range(self.layers)]
         resume = [0] * self.layers
         lowest = 0
         n = len(surfaces)
-        starts = [(i, node) for i, node in enumerate(map(first, surfaces)) if node is not None]
-        for i, node in starts:
+        keys_of = token_keys
+        # Each word's first node, or None; a node is never empty, so ``compress`` keeps
+        # exactly the positions where an alias may start (both loops in C).
+        firsts: list[Any] = list(map(self._first.__getitem__, surfaces))
+        for i in compress(range(n), firsts):
             if i < lowest:
                 continue
-            j = i + 1
+            node = firsts[i]
             here = node.get(_END)
-            ends: list[tuple[int, tuple[Any, ...]]] = [] if here is None else [(j, here)]
-            while j < n:
-                child = None
-                for key in token_keys(surfaces[j]):
+            ends = [] if here is None else [(i + 1, here)]
+            j = i + 1
+            # Walk on while the next word continues an alias (a node with only an end
+            # has no continuation).
+            while j < n and (here is None or len(node) > 1):
+                for key in keys_of(surfaces[j]):
                     child = node.get(key)
                     if child is not None:
                         break
-                if child is None:
+                else:
                     break
                 node = child
                 j += 1
@@ -222,9 +233,13 @@ class LayeredTrie:
                     if claimed & bit or i < resume[layer]:
                         continue
                     if cased:
-                        aliases = _case_filter(aliases, surfaces, i)
-                        if not aliases:
-                            continue
+                        if len(aliases) == 1 and aliases[0].case is CAPITALISED_WORD:
+                            if not surfaces[i][:1].isupper():  # _case_filter, inlined
+                                continue
+                        else:
+                            aliases = _case_filter(aliases, surfaces, i)
+                            if not aliases:
+                                continue
                     found[layer].append(_new_match(Match, (i, end, aliases)))
                     resume[layer] = end
                     claimed |= bit

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from crawler.enrichment.tokens import alias_tokens, token_keys, tokenize
+import itertools
+import pickle
+import random
+import re
+
+import pytest
+
+from crawler.enrichment import tokens as tokens_module
+from crawler.enrichment.tokens import WordMemo, alias_tokens, token_keys, tokenize
 
 
 def test_latin_words_are_casefolded_and_lose_diacritics() -> None:
@@ -59,3 +67,104 @@ def test_token_spans_and_source_text() -> None:
     tokens = tokenize(text)
     assert tokens.source(0, 2) == "Lebanon, Pennsylvania"
     assert tokens.gap(0, 1) == ", "
+
+
+# The policy's definitions, written the plain way: one word pattern over the whole text,
+# one alternation for sentence breaks, and words searched in place (no ASCII shortcut).
+_REF_WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
+_REF_BREAK = re.compile(r"[.!?\u061f…][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9\u0600-\u06ff])|\n\s*")
+_PIECES = [
+    "Rockets hit",
+    "a base",
+    ".",
+    "!",
+    "?",
+    "؟",
+    "…",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    " \n ",
+    "\t",
+    "\xa0",
+    "\u2028",
+    '"',
+    "”",
+    "’",
+    "»",
+    ")",
+    "]",
+    "“",
+    "«",
+    "(",
+    "[",
+    "A",
+    "b",
+    "7",
+    "U.S.",
+    "Kata'ib",
+    "al-Shuhada",
+    "Égypte",
+    "Diyarbakır",
+    "العراق",
+    "صاروخاً",
+    "عمّان",
+    "ـ",
+    "xٰy",
+    "snake_case",
+    "½",
+    "²",
+    "Ⅻ",
+    "—",
+    "é",
+    "🙂",
+    ",",
+]
+
+
+def _reference(text: str) -> tuple[list[str], list[tuple[int, int]], list[int]]:
+    cuts = [0, *(m.end() for m in _REF_BREAK.finditer(text)), len(text)]
+    surfaces: list[str] = []
+    bounds: list[tuple[int, int]] = []
+    first = [0]
+    for start, end in itertools.pairwise(cuts):
+        words = _REF_WORD.findall(text, start, end)
+        if words:
+            surfaces.extend(words)
+            bounds.append((start, end))
+            first.append(len(surfaces))
+    return surfaces, bounds, first
+
+
+def test_tokens_and_sentences_match_the_plain_definitions() -> None:
+    rng = random.Random(5)
+    texts = ["", " ", "\n\n", "Title line\n\nRockets hit a base. No one was hurt! Was it Iran?"]
+    texts += ["".join(rng.choices(_PIECES, k=rng.randrange(1, 60))) for _ in range(3000)]
+    for text in texts:
+        tokens = tokenize(text)
+        assert (tokens.surfaces, tokens.sentence_bounds, tokens.sentence_first) == _reference(
+            text
+        ), text
+        for sentence, (start, end) in enumerate(tokens.sentence_bounds):
+            spans = [m.span() for m in _REF_WORD.finditer(text, start, end)]
+            got = [tokens.span(t) for t in tokens.sentence_tokens(sentence)]
+            assert got == spans, text
+
+
+def test_word_memo_computes_once_and_starts_afresh_when_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+
+    def upper(word: str) -> str:
+        calls.append(word)
+        return word.upper()
+
+    memo = WordMemo(upper)
+    assert [memo[w] for w in ("a", "b", "a")] == ["A", "B", "A"]
+    assert calls == ["a", "b"]
+    monkeypatch.setattr(tokens_module, "MEMO_SIZE", 2)
+    assert memo["c"] == "C" and len(memo) == 1  # full: emptied, then "c" stored
+    copy = pickle.loads(pickle.dumps(WordMemo(str.upper)))
+    assert isinstance(copy, WordMemo) and not copy and copy["x"] == "X"
