@@ -13,8 +13,9 @@ and no atomic check-and-insert. Here:
   arithmetic and mixed with splitmix64;
 - each permutation is ``h_i(x) = (a_i * x + b_i) mod 2**32`` with odd ``a_i`` (a
   bijection of the 32-bit values, applied to well-mixed shingle hashes); one numpy
-  uint32 broadcast computes every permutation of every shingle and the row minimum
-  (uint32 halves the memory traffic of uint64 and needs no modulo);
+  uint32 table (the products ``a_i * x``, then ``+ b_i``) holds every permutation of
+  every shingle, and its row minimum is the signature (uint32 halves the memory
+  traffic of uint64 and needs no modulo);
 - signatures are uint32 while computed; stores keep their low 16 bits (b-bit
   MinHash: two random values agree on 16 bits with probability 2**-16, which the
   Jaccard estimator corrects for), a quarter of datasketch's 64-bit values;
@@ -40,6 +41,7 @@ _GOLD = np.uint64(0x9E3779B97F4A7C15)
 _C2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _S32 = np.uint64(32)
 _BLOCK = 1 << 17  # permuted values per signature block
+_EINSUM_MIN = 1 << 14  # products from which einsum builds the table (see _products)
 _EMPTY = np.uint32(0xFFFFFFFF)
 _EMPTY16 = np.uint16(0xFFFF)
 _NO_KEYS = np.zeros(0, dtype=np.uint64)
@@ -86,7 +88,7 @@ class Permutations:
         self.a = rng.integers(0, 2**32, size=count, dtype=np.uint32) | np.uint32(1)
         self.b = rng.integers(0, 2**32, size=count, dtype=np.uint32)
         self.count = count
-        self._a, self._b = self.a[:, None], self.b[:, None]
+        self._b = self.b[:, None]
 
     def signature(self, values: U64, start: int = 0, count: int | None = None) -> U32:
         """MinHash signature of the set ``values`` under permutations
@@ -95,19 +97,28 @@ class Permutations:
         if not len(values):
             return np.full(count, _EMPTY, dtype=np.uint32)
         x = (values >> _S32).astype(np.uint32)
-        a = self._a[start : start + count]
+        a = self.a[start : start + count]
         b = self._b[start : start + count]
         step = max(1, _BLOCK // max(count, 1))
         if len(x) <= step:  # one block: no running minimum
-            block = np.multiply(a, x)
+            block = _products(a, x)
             block += b
             return np.asarray(block.min(axis=1))
         out = np.full(count, _EMPTY, dtype=np.uint32)
         for lo in range(0, len(x), step):
-            block = np.multiply(a, x[None, lo : lo + step])
+            block = _products(a, x[lo : lo + step])
             block += b
             np.minimum(out, block.min(axis=1), out=out)
         return out
+
+
+def _products(a: U32, x: U32) -> U32:
+    """The (len(a), len(x)) table ``a[i] * x[j] mod 2**32``. From ``_EINSUM_MIN``
+    products on ``einsum`` builds it, about a quarter faster than a broadcast
+    ``multiply`` (whose inner loops take one value of ``a`` each); same products."""
+    if len(a) * len(x) >= _EINSUM_MIN:
+        return np.einsum("i,j->ij", a, x)
+    return np.multiply(a[:, None], x)
 
 
 def band_hashes(sig: U32, bands: int, rows: int = 0) -> U64:

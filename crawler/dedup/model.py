@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Literal, Self
 
 Relation = Literal["identical", "truncated", "edited", "translated", "update"]
@@ -182,6 +184,11 @@ class DedupConfig:
             values[f.name] = type(default)(raw)
         return cls(**values)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as its field values, unpickled to one shared instance per distinct value
+        (it rides beside every fingerprint an extraction worker sends back)."""
+        return (_config, (_config_values(self),))
+
     def hashing_params(self) -> dict[str, int]:
         """Parameters a store's signatures depend on."""
         return {
@@ -198,6 +205,22 @@ class DedupConfig:
             "seed": self.seed,
             "features": FEATURES_VERSION,
         }
+
+
+_config_values = attrgetter(*(f.name for f in fields(DedupConfig)))
+
+
+def _config(values: tuple[Any, ...]) -> DedupConfig:
+    """The :class:`DedupConfig` of ``values`` (field order), shared: it is frozen."""
+    try:
+        return _shared_config(values)
+    except TypeError:  # an unhashable value
+        return DedupConfig(*values)
+
+
+@lru_cache(maxsize=64)
+def _shared_config(values: tuple[Any, ...]) -> DedupConfig:
+    return DedupConfig(*values)
 
 
 @dataclass

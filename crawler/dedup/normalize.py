@@ -347,16 +347,23 @@ def tokenize(body: str) -> Tokens:
     return Tokens(hashes, paragraph, anchor, stop, [line_hash(p) for p in paragraphs], paragraphs)
 
 
+#: An empty 8-byte BLAKE2b state; copying it is cheaper than building a new one.
+_BLAKE8 = hashlib.blake2b(digest_size=8)
+_MASK63 = (1 << 63) - 1
+
+
 def line_hash(paragraph: str) -> int:
     """Stable 63-bit hash of a paragraph, case and spacing aside (site line learning)."""
-    digest = hashlib.blake2b(paragraph.casefold().encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little") & ((1 << 63) - 1)
+    state = _BLAKE8.copy()
+    state.update(paragraph.casefold().encode("utf-8"))
+    return int.from_bytes(state.digest(), "little") & _MASK63
 
 
 def exact_hash(hashes: U64) -> int:
     """Stable 63-bit hash of a token sequence (the exact stage's key)."""
-    digest = hashlib.blake2b(hashes.tobytes(), digest_size=8).digest()
-    return int.from_bytes(digest, "little") & ((1 << 63) - 1)
+    state = _BLAKE8.copy()
+    state.update(hashes.tobytes())
+    return int.from_bytes(state.digest(), "little") & _MASK63
 
 
 def stopword_mask(hashes: U64) -> npt.NDArray[np.bool_]:
