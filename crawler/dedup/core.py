@@ -27,7 +27,9 @@ cluster's final canonical independently of the order documents came in.
 
 Site boilerplate: before matching, the lines of the document's site that were
 seen on ``boilerplate_min_articles`` distinct articles are left out of its
-shingles; the document's own lines are counted after its verdict.
+shingles; the document's own lines are counted after its verdict. A batch checked in
+one transaction (:meth:`Deduplicator.check_and_add_batch`) reads the counts inside it, so
+each document sees the lines of those before it: the verdicts of one at a time.
 
 Durable order (see :mod:`crawler.dedup.store_base`): entries are stored *pending*
 under this run's id; :meth:`Deduplicator.commit` promotes them once the output is
@@ -170,22 +172,52 @@ class Deduplicator:
         :class:`Fingerprinter` needs no store). A fingerprint made without exactly the
         lines the store calls boilerplate now is redone here, so the result is the
         same as :meth:`check_and_add_many`'s."""
-        limit = self.config.boilerplate_min_articles
-        fps: list[Fingerprint] = []
-        for item in items:
-            fp = item.fingerprint
-            if item.line_hashes:
-                counts = self.store.line_counts(fp.site, item.line_hashes)
-                drop = frozenset(h for h, n in counts.items() if n >= limit)
-                if drop != item.dropped:
-                    self.stats["dedup/refingerprinted"] += 1
-                    fp = self.fingerprinter.fingerprint(item.document(), None, drop)
-            fps.append(fp)
+        fps = [self._current(item) for item in items]
         with self.store.transaction() as txn:
             verdicts = self._decide_batch(txn, fps)
         for verdict in verdicts:
             self._count(verdict)
         return verdicts
+
+    def check_and_add_batch(self, items: Sequence[Prepared | Document]) -> list[Verdict]:
+        """Check and store each of ``items`` in turn, in ONE transaction, with exactly the
+        verdicts of :meth:`check_and_add` (a document) or a one-item
+        :meth:`check_and_add_prepared` (a fingerprint made elsewhere) called one at a time
+        in this order: each document's boilerplate lines are read inside the transaction,
+        after the lines the batch's earlier documents added (a prepared fingerprint made
+        without exactly those lines is redone: ``dedup/refingerprinted``), and a URL
+        stored earlier in the batch is seen. An exception rolls the whole batch back."""
+        first = [item.fingerprint if isinstance(item, Prepared) else None for item in items]
+        queries = [self._query(fp) if fp is not None else None for fp in first]
+        announced = [q for q in queries if q is not None]
+        verdicts: list[Verdict] = []
+        with self.store.transaction() as txn:
+            if len(announced) > 1:
+                txn.prefetch_batch(announced)
+            for item, query in zip(items, queries, strict=True):
+                if isinstance(item, Prepared):
+                    fp = self._current(item)
+                    query = query if fp is item.fingerprint else None
+                else:
+                    fp = self.fingerprint(item)
+                verdicts.append(self._decide(txn, fp, query))
+        for verdict in verdicts:
+            self._count(verdict)
+        return verdicts
+
+    def _current(self, item: Prepared) -> Fingerprint:
+        """``item``'s fingerprint, redone unless made without exactly the lines the store
+        calls boilerplate now."""
+        fp = item.fingerprint
+        if not item.line_hashes:
+            return fp
+        counts = self.store.line_counts(fp.site, item.line_hashes)
+        limit = self.config.boilerplate_min_articles
+        drop = frozenset(h for h, n in counts.items() if n >= limit)
+        if drop == item.dropped:
+            return fp
+        self.stats["dedup/refingerprinted"] += 1
+        return self.fingerprinter.fingerprint(item.document(), None, drop)
 
     def boilerplate(self) -> dict[str, frozenset[int]] | None:
         """Each site's lines the store now calls boilerplate (None: the store cannot

@@ -2,7 +2,8 @@
 
 Policy:
 
-- WAL journal, ``synchronous=NORMAL``, a 60 s busy timeout; every check-and-insert
+- WAL journal, ``synchronous=NORMAL``, a 64 MB page cache (the lookup-key index is
+  written at random places), a 60 s busy timeout; every check-and-insert
   runs in ``BEGIN IMMEDIATE`` (the write lock is taken before the first read), so
   two processes that receive copies of one story at the same moment are serialised
   and agree on one canonical.
@@ -13,6 +14,9 @@ Policy:
   host, or closed without committing) have their pending entries dropped.
 - Lookup keys live in a ``WITHOUT ROWID`` table keyed by (key, entry); each entry
   keeps its own keys so pruning deletes exactly its rows.
+- The fields the stages compare are kept in memory by entry id once read (at most
+  ``ROW_CACHE`` rows): a stored entry never changes them and ``AUTOINCREMENT`` never
+  gives a committed id again; a rolled-back transaction, a prune and ``open`` forget them.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ class SqliteStore(DedupStore):
         self.lock = threading.RLock()
         self.db: sqlite3.Connection | None = None
         self.now = int(time.time())
+        #: Compared fields of stored entries by id (see :class:`SqliteTxn`).
+        self.rows: dict[int, tuple[Any, ...]] = {}
 
     @classmethod
     def from_settings(cls, settings: Any) -> Self:
@@ -77,6 +83,7 @@ class SqliteStore(DedupStore):
         db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA cache_size=-65536")
         return db
 
     def _checked(self) -> sqlite3.Connection:
@@ -101,6 +108,7 @@ class SqliteStore(DedupStore):
     def open(self, *, run_id: str, params: Mapping[str, int], now: float) -> None:
         self.now = int(now)
         self.run_id = run_id
+        self.rows.clear()
         db = self.db = self._checked()
         db.executescript(SCHEMA)
         with self._write():
@@ -136,6 +144,8 @@ class SqliteStore(DedupStore):
             db.execute("DELETE FROM runs WHERE id = ?", (run,))
 
     def _drop(self, db: sqlite3.Connection, ids: Sequence[int]) -> None:
+        for entry_id in ids:
+            self.rows.pop(entry_id, None)
         for chunk in iter_chunks(list(ids), 500):
             holes = marks(len(chunk))
             rows = db.execute(
@@ -179,8 +189,12 @@ class SqliteStore(DedupStore):
 
     @contextmanager
     def transaction(self) -> Iterator[DedupTxn]:
-        with self._write() as db:
-            yield SqliteTxn(db, self.now)
+        try:
+            with self._write() as db:
+                yield SqliteTxn(db, self.now, self.rows)
+        except BaseException:
+            self.rows.clear()  # rolled back: its entries' ids will be given again
+            raise
 
     def line_counts(self, site: str, lines: Sequence[int]) -> dict[int, int]:
         assert self.db is not None

@@ -7,11 +7,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from crawler.dedup.features import KIND_EXACT, scalar_key, url_key
-from crawler.dedup.store_base import KEY_CAP, U64, Cluster, DedupTxn, Entry
+from crawler.dedup.store_base import (
+    KEY_CAP,
+    NO_DATE,
+    U64,
+    Anchors,
+    Cluster,
+    Columns,
+    DedupTxn,
+    Entry,
+    split_packed,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -63,14 +74,32 @@ def row_entry(row: sqlite3.Row) -> Entry:
     )  # fmt: skip
 
 
+#: What the stages compare of an entry (:meth:`SqliteTxn.columns`).
+_COMPARED = (
+    "id, words, shingles, lead_shingles, published, wire, site, "
+    "sig, lead_sig, loose_sig, skeleton_sig, anchors"
+)
+
+
 def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+#: Compared rows a store keeps in memory, at most (then it starts afresh).
+ROW_CACHE = 4096
+
+
 class SqliteTxn(DedupTxn):
-    def __init__(self, db: sqlite3.Connection, now: int) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, now: int, rows: dict[int, tuple[Any, ...]] | None = None
+    ) -> None:
         self.db = db
         self.now = now
+        #: Compared fields of entries by id (:meth:`columns`; they never change once stored,
+        #: and an id is never reused), shared by the store's transactions.
+        self.rows: dict[int, tuple[Any, ...]] = rows if rows is not None else {}
+        #: Decoded ``wire`` values (few distinct ones).
+        self.wires: dict[str, tuple[str, ...]] = {}
 
     def url_entry(self, url: str) -> Entry | None:
         row = self.db.execute(
@@ -111,6 +140,56 @@ class SqliteTxn(DedupTxn):
         ).fetchall()
         by_id = {r[0]: row_entry(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
+
+    def columns(self, ids: Sequence[int]) -> Columns:
+        """The compared fields only, each column converted at once: the four signatures
+        side by side (``packed``), anchors left as bytes until a stage reads them."""
+        if not ids:
+            return Columns.from_entries([])
+        cache = self.rows
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            rows = self.db.execute(
+                f"SELECT {_COMPARED} FROM entries WHERE id IN ({marks(len(missing))})",
+                tuple(missing),
+            ).fetchall()
+            if len(cache) + len(rows) > ROW_CACHE:
+                cache.clear()
+            for r in rows:
+                cache[r[0]] = r
+        found = [cache[i] for i in ids if i in cache]
+        if not found:
+            return Columns.from_entries([])
+        lengths = {(len(r[7]), len(r[8]), len(r[9]), len(r[10])) for r in found}
+        if len(lengths) > 1:  # not one hashing configuration: compared entry by entry
+            return Columns.from_entries(self.entries(ids))
+        widths = tuple(n // 2 for n in lengths.pop())
+        raw = bytearray(b"".join(b"".join(r[7:11]) for r in found))
+        packed = np.frombuffer(raw, dtype=np.uint16).reshape(len(found), sum(widths))
+        sig, lead_sig, loose_sig, skeleton_sig = split_packed(packed, widths)
+        sizes = np.array([r[1:4] for r in found], dtype=np.int64).reshape(len(found), 3)
+        wires = self.wires
+        wire = []
+        for r in found:
+            decoded = wires.get(r[5])
+            if decoded is None:
+                decoded = wires[r[5]] = tuple(json.loads(r[5]))
+            wire.append(decoded)
+        return Columns(
+            ids=np.array([r[0] for r in found], dtype=np.int64),
+            sig=sig,
+            lead_sig=lead_sig,
+            loose_sig=loose_sig,
+            skeleton_sig=skeleton_sig,
+            words=sizes[:, 0],
+            shingles=sizes[:, 1],
+            lead_shingles=sizes[:, 2],
+            published=np.array([NO_DATE if r[4] is None else r[4] for r in found], dtype=np.int64),
+            wire=wire,
+            anchors=Anchors([r[11] for r in found]),
+            packed=packed,
+            sites=[r[6] for r in found],
+        )
 
     def insert(self, entry: Entry, keys: U64) -> int:
         key_list = [int(k) for k in dict.fromkeys(keys.tolist())]

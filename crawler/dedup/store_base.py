@@ -332,8 +332,11 @@ class DedupStore(ABC):
 
     @abstractmethod
     def line_counts(self, site: str, lines: Sequence[int]) -> dict[int, int]:
-        """How many distinct articles of ``site`` carried each line hash (known ones only);
-        read outside a transaction (learning is approximate by design)."""
+        """How many distinct articles of ``site`` carried each line hash (known ones only).
+        Read outside a transaction, other processes' counts may change right after
+        (learning is approximate by design); read inside one (same thread), it includes
+        that transaction's own :meth:`DedupTxn.add_lines` (a batch decides as one
+        document at a time)."""
 
     def boilerplate_lines(self, min_count: int) -> dict[str, frozenset[int]] | None:
         """Per site, the line hashes counted on at least ``min_count`` articles (None:

@@ -46,6 +46,7 @@ def make_pipeline(tmp_path: Path, **settings: Any) -> tuple[DedupPipeline, Any]:
             "CLOCK": "crawler.clock.FixedClock",
             "CLOCK_FIXED_AT": "2024-09-20T00:00:00+00:00",
             "FEEDS": {},
+            "DEDUP_BATCH_SIZE": 1,  # each item checked at once: process_item returns it
             **settings,
         },
     )
