@@ -20,11 +20,20 @@ Policy:
 - ``EXTRACTION_WORKER_NICE``: the workers run that many steps below the crawl process's
   CPU priority, so the crawl process (Scrapy, the pipelines, feeding the workers) is never
   kept waiting for a CPU by extraction; the workers use the rest.
+- Start: the workers are forked from multiprocessing's fork server where the system has
+  one (else spawned), which imports and builds what extraction needs once
+  (:mod:`crawler.workerpreload`, :data:`PRELOAD`), so a worker, a restarted one too, starts
+  in a few milliseconds of CPU; the server is a child of the crawl process, stopped when the
+  last pool shuts down (no process is left, and its CPU time is counted with the crawl's
+  children). Its first start blocks the crawl process until the preload is done (under a
+  second), once per set of crawls.
 - Hand-off: pages go to the workers, and results come back, through pipes the crawl's
   event loop writes and reads itself (:mod:`crawler.workerpipes`): no thread of the crawl
   process takes part. Pages wait in the crawl process for the first free worker.
-- Stats: ``extraction/pool/workers``, ``extraction/pool/pages`` (pages a worker extracted),
-  ``extraction/pool/peak_rss_kb`` (the workers' peak resident sets, summed, at close).
+- Stats: ``extraction/pool/workers``, ``extraction/pool/fork_server`` (1: the workers come
+  from a fork server), ``extraction/pool/pages`` (pages a worker extracted),
+  ``extraction/pool/peak_rss_kb`` (the peak resident sets of the workers and their fork
+  server, summed, at close: pages they share are counted once per process).
 """
 
 from __future__ import annotations
@@ -47,13 +56,16 @@ from crawler.extractwork import (
     spider_config,
     warm,
 )
-from crawler.workerpipes import PipePool
+from crawler.workerpipes import PipePool, forkserver_pid, stop_forkserver, worker_context
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import TextResponse
 
 logger = logging.getLogger(__name__)
+
+#: What the workers' fork server imports and builds before it forks them.
+PRELOAD = ("crawler.workerpreload",)
 
 
 def _global_name(obj: Any) -> str:
@@ -101,9 +113,19 @@ class Workers:
         self.executor: PipePool | None = None
         self._start()
 
-    def _start(self) -> None:
-        self.executor = PipePool(self.count, nice=self.nice)
+    def _start(self) -> bool:
+        """Start the processes; False (logged, no pool) when they do not start."""
+        try:
+            self.executor = PipePool(self.count, worker_context(PRELOAD), nice=self.nice)
+        except Exception:
+            logger.exception(
+                "extraction pool: the workers did not start; pages are extracted in the crawl "
+                "process"
+            )
+            self.executor = None
+            return False
         self.executor.send_all(warm)
+        return True
 
     def pids(self) -> list[int]:
         return self.executor.pids() if self.executor else []
@@ -126,8 +148,7 @@ class Workers:
             return False
         self.restarts += 1
         logger.warning("extraction pool restarted (%s)", reason)
-        self._start()
-        return True
+        return self._start()
 
     def shutdown(self) -> None:
         executor, self.executor = self.executor, None
@@ -151,13 +172,16 @@ def acquire(count: int, max_restarts: int, nice: int = 0) -> Workers:
 
 
 def release(workers: Workers) -> None:
-    """One crawl less on ``workers``; the last one shuts the processes down."""
+    """One crawl less on ``workers``; the last one shuts the processes down, and the fork
+    server too when no pool is left."""
     workers.users -= 1
     if workers.users <= 0:
         key = (workers.count, workers.nice)
         if _SHARED.get(key) is workers:
             del _SHARED[key]
         workers.shutdown()
+        if not _SHARED:
+            stop_forkserver()
 
 
 class ExtractionPool:
@@ -215,7 +239,7 @@ class ExtractionPool:
 
     def start(self, spider: Any) -> bool:
         """Join (or start) the workers for ``spider``; False (logged) when its class cannot
-        be imported by its path."""
+        be imported by its path or the workers do not start."""
         cls = type(spider)
         if not _importable(cls):
             logger.info("extraction pool off: %s is not importable by its path", cls.__qualname__)
@@ -234,12 +258,17 @@ class ExtractionPool:
             enrich=_enabled(settings, "ENRICH_ENABLED", "EnrichPipeline"),
             dedup_config=dedup_config,
         )
-        self.shared = acquire(self.workers, self.max_restarts, self.nice)
-        assert self.shared.executor is not None
+        shared = acquire(self.workers, self.max_restarts, self.nice)
+        if shared.executor is None:  # the workers did not start (logged)
+            release(shared)
+            return False
+        self.shared = shared
         # build the spider in the workers ahead of its pages
-        self.shared.executor.send_all(prepare, self.config)
+        shared.executor.send_all(prepare, self.config)
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("extraction/pool/workers", self.workers)
+        if forkserver_pid() is not None:
+            self.crawler.stats.set_value("extraction/pool/fork_server", 1)
         logger.info("extraction pool: %d worker processes", self.workers)
         return True
 
@@ -247,7 +276,8 @@ class ExtractionPool:
         shared, self.shared = self.shared, None
         if shared is None:
             return
-        peak = sum(vm_hwm_kb(pid) for pid in shared.pids())
+        server = forkserver_pid()
+        peak = sum(vm_hwm_kb(pid) for pid in [*shared.pids(), *([server] if server else [])])
         release(shared)
         if peak:
             assert self.crawler.stats is not None

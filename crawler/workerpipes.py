@@ -14,6 +14,15 @@ Task pipes hold :data:`PIPE_BYTES` where Linux allows it, so a whole page is wri
 once. Workers can run at a lower CPU priority than the crawl process (``nice``): the crawl
 process, which alone feeds them and drives Scrapy, then gets a CPU when it needs one, and
 the workers take the rest.
+
+Start: :func:`worker_context` gives the start method. Where the system has one, workers come
+from multiprocessing's fork server, a template process that imports the given preload
+modules once (:mod:`crawler.workerpreload`) and forks each worker from itself, so a worker
+(and a restarted one) starts without importing anything; elsewhere they are spawned, each
+importing what it needs. The fork server is a child of the crawl process that outlives the
+pools using it: its owner stops it with :func:`stop_forkserver` once no worker of it runs,
+so no process is left and the CPU time of the server and of its workers (whose exit it
+waits for) is counted among the crawl process's children.
 """
 
 from __future__ import annotations
@@ -24,9 +33,11 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import signal
 import struct
+import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Any
@@ -41,9 +52,77 @@ PER_WORKER = 4
 STOP_WAIT = 5.0
 
 
+def worker_context(preload: Sequence[str] = ()) -> Any:
+    """The ``forkserver`` context, its server importing ``preload`` (on its next start: the
+    list is the process's), where the system has a fork server; else ``spawn``."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
+
+
+def forkserver_pid() -> int | None:
+    """The pid of this process's fork server while one runs (None: none, or the system
+    has none)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+def stop_forkserver() -> bool:
+    """Stop this process's fork server, unless none runs or a process started from it still
+    runs; True when it stopped. It exits once its end of the "alive" pipe closes (its
+    workers have ended); killed past :data:`STOP_WAIT`. Then waited for, so its CPU time
+    and that of the workers it waited for count among this process's children."""
+    from multiprocessing import forkserver, util
+
+    server = getattr(forkserver, "_forkserver", None)
+    lock = getattr(server, "_lock", None)
+    if server is None or lock is None:
+        return False
+    with lock:
+        pid = getattr(server, "_forkserver_pid", None)
+        alive = getattr(server, "_forkserver_alive_fd", None)
+        if pid is None or alive is None:
+            return False
+        if any(
+            getattr(p, "_start_method", None) == "forkserver"
+            for p in multiprocessing.active_children()
+        ):
+            return False
+        os.close(alive)
+        server._forkserver_alive_fd = None
+        server._forkserver_pid = None
+        address, server._forkserver_address = server._forkserver_address, None
+        if address and not util.is_abstract_socket_namespace(address):
+            with contextlib.suppress(OSError):
+                os.unlink(address)
+        deadline = time.monotonic() + STOP_WAIT
+        with contextlib.suppress(ChildProcessError):  # already waited for
+            while os.waitpid(pid, os.WNOHANG)[0] == 0:
+                if time.monotonic() >= deadline:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    break
+                time.sleep(0.005)
+    return True
+
+
 def _frame(payload: bytes) -> bytes:
     n = len(payload)
     return struct.pack("!i", n) if n <= 0x7FFFFFFF else struct.pack("!iQ", -1, n)
+
+
+def _pidfd(pid: int | None) -> int | None:
+    """A file descriptor naming process ``pid`` (Linux); None elsewhere or when it is gone."""
+    if pid is None or not hasattr(os, "pidfd_open"):
+        return None
+    try:
+        return os.pidfd_open(pid)
+    except OSError:
+        return None
 
 
 def _widen(fd: int) -> None:
@@ -92,18 +171,34 @@ class _Worker:
         task_read, self.tasks = multiprocessing.Pipe(duplex=False)
         self.results, result_write = multiprocessing.Pipe(duplex=False)
         _widen(self.tasks.fileno())
-        self.process = context.Process(
-            target=serve, args=(task_read, result_write, nice), daemon=True
-        )
-        self.process.start()
-        task_read.close()
-        result_write.close()
+        try:
+            self.process = context.Process(
+                target=serve, args=(task_read, result_write, nice), daemon=True
+            )
+            self.process.start()
+        except BaseException:
+            self.tasks.close()
+            self.results.close()
+            raise
+        finally:  # the worker's ends: its own now
+            task_read.close()
+            result_write.close()
+        self.pidfd = _pidfd(self.process.pid)
         os.set_blocking(self.tasks.fileno(), False)
         os.set_blocking(self.results.fileno(), False)
         self.out: list[memoryview] = []  # task bytes not written yet
         self.inbox = bytearray()
         self.in_flight: dict[int, asyncio.Future[Any]] = {}
         self.writing = False
+
+    def kill(self) -> None:
+        """Kill the process now: through its pidfd where there is one, which names it alone
+        and needs no word from its parent (the fork server, which may be gone)."""
+        if self.pidfd is not None:
+            with contextlib.suppress(OSError):  # it has ended
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        elif self.process.is_alive():
+            self.process.kill()
 
     def write(self) -> bool:
         """Write what the pipe takes now; True when everything was written."""
@@ -154,13 +249,21 @@ class PipePool:
     crawl process's CPU priority (module policy)."""
 
     def __init__(self, count: int, context: Any = None, *, nice: int = 0) -> None:
+        """Start the workers; when one fails to start, those started are killed and the
+        error is raised."""
         self.context = context or multiprocessing.get_context("spawn")
-        self.workers = [_Worker(self.context, nice) for _ in range(count)]
         self.ids = itertools.count()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.broken: str | None = None
         self.pending: deque[tuple[asyncio.Future[Any], Callable[..., Any], tuple[Any, ...]]]
         self.pending = deque()
+        self.workers: list[_Worker] = []
+        try:
+            for _ in range(count):
+                self.workers.append(_Worker(self.context, nice))
+        except BaseException:
+            self.kill()
+            raise
 
     def pids(self) -> list[int]:
         out = []
@@ -269,8 +372,7 @@ class PipePool:
         """Kill every worker now and fail the calls in flight."""
         self._break("the pool was shut down")
         for worker in self.workers:
-            if worker.process.is_alive():
-                worker.process.kill()
+            worker.kill()
         self._close()
 
     def shutdown(self) -> None:
@@ -284,8 +386,7 @@ class PipePool:
         self._break("the pool was shut down")
         for worker in self.workers:
             worker.process.join(STOP_WAIT)
-            if worker.process.is_alive():
-                worker.process.kill()
+            worker.kill()  # past STOP_WAIT (a no-op for an ended one)
         self._close()
 
     def _close(self) -> None:
@@ -293,8 +394,18 @@ class PipePool:
             worker.process.join(STOP_WAIT)
             worker.tasks.close()
             worker.results.close()
+            if worker.pidfd is not None:
+                os.close(worker.pidfd)
+                worker.pidfd = None
             with contextlib.suppress(ValueError):
                 worker.process.close()
 
 
-__all__ = ["PIPE_BYTES", "PipePool", "serve"]
+__all__ = [
+    "PIPE_BYTES",
+    "PipePool",
+    "forkserver_pid",
+    "serve",
+    "stop_forkserver",
+    "worker_context",
+]

@@ -25,8 +25,14 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 #: Items and requests a callback's output is processed with at once. Scrapy starts that
 #: many asyncio tasks for every response (default 100); an article yields one item and
-#: a few related links, and the item pipelines are synchronous, so more buys nothing.
+#: a few related links, so more buys nothing.
 CONCURRENT_ITEMS = 16
+#: Bytes of responses whose callback output is still being processed before Scrapy stops
+#: sending requests (default 5,000,000). An article's response stays counted while its
+#: page is in an extraction worker and its item waits for its dedup batch
+#: (DEDUP_BATCH_SECONDS): at a few hundred pages a second of ~200 KB pages the default
+#: would hold downloads back.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -121,8 +127,10 @@ ARTICLE_MAX_PAGES = 5
 # -- Extraction workers (crawler/extractpool.py) ------------------------------
 #: Worker processes that parse and extract article pages (and compute the enrichment fields
 #: and the dedup fingerprint of their items) beside the crawl process, which keeps Scrapy's
-#: own work and the pipelines' stateful parts. 0: everything in the crawl process. Each
-#: worker holds its own copy of the extraction and enrichment code (about 170 MB).
+#: own work and the pipelines' stateful parts. 0: everything in the crawl process. The
+#: workers are forked from one more process that loads the extraction and enrichment code
+#: and data once (crawler/workerpreload.py, about 110 MB) and share its memory until they
+#: change it.
 EXTRACTION_WORKERS = 2
 #: Seconds a page may take in a worker; then it is extracted in the crawl process and the
 #: pool is restarted.
@@ -256,6 +264,12 @@ DEDUP_LOOSE_WINDOW_HOURS = 72
 #: the FEEDS below); a path may use %(name)s. Clusters of at least this many URLs.
 DEDUP_CLUSTERS_FILE: str | None = None
 DEDUP_CLUSTERS_MIN_SIZE = 2
+#: The items that reach the pipeline within DEDUP_BATCH_SECONDS of the first waiting one
+#: (at most DEDUP_BATCH_SIZE) are checked in one store transaction, in arrival order,
+#: with the verdicts one-at-a-time checks would give; each item goes on when its batch is
+#: decided. DEDUP_BATCH_SIZE 0 or 1, or DEDUP_BATCH_SECONDS 0: one item at a time.
+DEDUP_BATCH_SIZE = 32
+DEDUP_BATCH_SECONDS = 0.03
 # Further tuning (shingle size, MinHash permutations, bands, thresholds) is read
 # from DEDUP_<FIELD> for every field of crawler.dedup.model.DedupConfig.
 

@@ -257,3 +257,65 @@ def test_pipelines_give_the_same_fields_with_precomputed_values(tmp_path: Path) 
 
     assert run(True, False) == run(False, False)
     assert run(True, True) == run(False, True)
+
+
+def test_workers_come_from_one_preloaded_fork_server_also_after_a_restart(site: Site) -> None:
+    from crawler.workerpipes import stop_forkserver
+    from tests.unit.test_workerpipes import forkserver_pid, origin
+
+    stop_forkserver()  # one an earlier test left: this one preloads
+    before = children()
+    crawler, spider, pool = started_pool(EXTRACTION_WORKERS=2)
+    assert pool.shared is not None
+
+    def origins() -> set[tuple[int, int | None, tuple[str, ...]]]:
+        async def run() -> list[tuple[int, int | None, list[str]]]:
+            assert pool.shared is not None and pool.shared.executor is not None
+            return list(await asyncio.gather(*(pool.shared.executor.run(origin) for _ in range(8))))
+
+        return {
+            (parent, preloaded, tuple(failed)) for parent, preloaded, failed in asyncio.run(run())
+        }
+
+    [(server, preloaded, failed)] = origins()
+    assert server == preloaded == forkserver_pid() and server in children() - before
+    assert failed == ()  # modules and matchers loaded there, once
+    article = site.articles[0]
+    dying = page(site, article.path, url=BASE + "/die" + article.path)
+    assert asyncio.run(pool.extract(spider, dying)).verdict == "article"  # extracted here
+    assert crawler.stats.get_value("extraction/pool/restarts") == 1
+    assert origins() == {(server, server, ())}  # the restarted workers: same server
+    assert asyncio.run(pool.extract(spider, page(site, site.articles[1].path))).data
+    assert crawler.stats.get_value("extraction/pool/pages") == 1
+    pool.spider_closed(spider)
+    assert forkserver_pid() is None  # stopped with the last pool
+    assert children() <= before
+    assert not multiprocessing.active_children()
+
+
+def test_workers_that_do_not_start_leave_pages_to_the_crawl_process(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crawler import extractpool
+
+    before = children()
+    crawler, spider, pool = started_pool(EXTRACTION_WORKERS=1)
+
+    def no_pool(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("the fork server is gone")
+
+    monkeypatch.setattr(extractpool, "PipePool", no_pool)
+    article = site.articles[0]
+    dying = page(site, article.path, url=BASE + "/die" + article.path)
+    assert asyncio.run(pool.extract(spider, dying)).verdict == "article"  # extracted here
+    stats = crawler.stats.get_stats()
+    assert stats["extraction/pool/crashes"] == 1 and "extraction/pool/restarts" not in stats
+    assert not pool.active  # the restart failed: the rest is extracted here
+    assert asyncio.run(pool.extract(spider, page(site, site.articles[1].path))).data
+    pool.spider_closed(spider)
+    other = crawler_for(PoolSpider, EXTRACTION_WORKERS=1)
+    other_pool = PoolSpider.from_crawler(other).extraction_pool
+    assert other_pool is not None and not other_pool.start(spider)  # logged, no pool
+    assert not other_pool.active
+    assert children() <= before
+    assert not multiprocessing.active_children()

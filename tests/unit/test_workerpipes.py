@@ -6,14 +6,18 @@ import asyncio
 import multiprocessing
 import operator
 import os
+import signal
+import time
+from typing import Any
 
 import pytest
 
-from crawler.workerpipes import PIPE_BYTES, PipePool
+from crawler.workerpipes import PIPE_BYTES, PipePool, stop_forkserver, worker_context
 
 
-def test_calls_results_errors_and_messages_larger_than_the_pipe() -> None:
-    pool = PipePool(2)
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_calls_results_errors_and_messages_larger_than_the_pipe(method: str) -> None:
+    pool = PipePool(2, multiprocessing.get_context(method))
     big = b"x" * (3 * PIPE_BYTES + 5)
 
     async def run() -> None:
@@ -29,6 +33,7 @@ def test_calls_results_errors_and_messages_larger_than_the_pipe() -> None:
         assert len(set(pool.pids())) == 2
     finally:
         pool.shutdown()
+        stop_forkserver()
     assert not multiprocessing.active_children()
 
 
@@ -45,9 +50,10 @@ def test_a_killed_pool_fails_its_calls() -> None:
     assert not multiprocessing.active_children()
 
 
-def test_workers_run_the_given_steps_below_the_crawl_process_priority() -> None:
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_workers_run_the_given_steps_below_the_crawl_process_priority(method: str) -> None:
     own = os.getpriority(os.PRIO_PROCESS, 0)
-    pool = PipePool(2, nice=3)
+    pool = PipePool(2, multiprocessing.get_context(method), nice=3)
     try:
 
         async def pids() -> list[int]:
@@ -59,4 +65,98 @@ def test_workers_run_the_given_steps_below_the_crawl_process_priority() -> None:
         ] * 2
     finally:
         pool.shutdown()
+        stop_forkserver()
     assert os.getpriority(os.PRIO_PROCESS, 0) == own
+
+
+def origin() -> tuple[int, int | None, list[str]]:
+    """In a worker: its parent, the process that preloaded it and what failed there."""
+    from crawler import workerpreload
+
+    return os.getppid(), workerpreload.PRELOADED_IN, list(workerpreload.FAILED)
+
+
+def forkserver_pid() -> int | None:
+    from multiprocessing import forkserver
+
+    return forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+
+
+def test_forkserver_workers_come_preloaded_from_one_server_stopped_when_unused() -> None:
+    stop_forkserver()  # one an earlier test left: this one preloads
+    pool = PipePool(2, worker_context(["crawler.workerpreload"]))
+
+    async def origins(pool: PipePool) -> set[tuple[int, int | None, tuple[str, ...]]]:
+        found = await asyncio.gather(*(pool.run(origin) for _ in range(8)))
+        return {(parent, preloaded, tuple(failed)) for parent, preloaded, failed in found}
+
+    try:
+        [(server, preloaded, failed)] = asyncio.run(origins(pool))
+        assert server == preloaded == forkserver_pid() != os.getpid()  # preloaded once
+        assert failed == ()
+        assert not stop_forkserver()  # refused: its workers still run
+        pool.kill()  # as after a crash: the next pool is forked from the same server
+        pool = PipePool(1, worker_context(["crawler.workerpreload"]))
+        assert asyncio.run(origins(pool)) == {(server, server, ())}
+    finally:
+        pool.shutdown()
+    assert stop_forkserver()
+    assert forkserver_pid() is None and not os.path.exists(f"/proc/{server}")
+    assert not stop_forkserver()  # none runs
+    assert not multiprocessing.active_children()
+
+
+def test_workers_are_killed_even_when_their_fork_server_is_gone() -> None:
+    pool = PipePool(2, worker_context())
+    pids = pool.pids()
+    try:
+        assert set(asyncio.run(_pids(pool))) == set(pids)
+        server = forkserver_pid()
+        assert server is not None
+        os.kill(server, signal.SIGKILL)
+        os.waitpid(server, 0)
+    finally:
+        pool.kill()
+        stop_forkserver()
+    for pid in pids:  # orphans now: the system reaps them once killed
+        for _ in range(500):
+            if not _alive(pid):
+                break
+            time.sleep(0.01)
+        assert not _alive(pid)
+
+
+async def _pids(pool: PipePool) -> list[int]:
+    return list(await asyncio.gather(*(pool.run(os.getpid) for _ in range(4))))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_the_preload_does_nothing_outside_a_fork_server() -> None:
+    from crawler import workerpreload
+
+    assert not workerpreload.in_fork_server()
+    assert workerpreload.PRELOADED_IN is None
+
+
+def test_a_worker_that_does_not_start_leaves_no_process_behind() -> None:
+    spawn = multiprocessing.get_context("spawn")
+
+    class SecondFails:
+        made = 0
+
+        def Process(self, *args: Any, **kwargs: Any) -> Any:  # the context API
+            self.made += 1
+            if self.made == 2:
+                raise OSError("no process")
+            return spawn.Process(*args, **kwargs)
+
+    with pytest.raises(OSError, match="no process"):
+        PipePool(3, SecondFails())
+    assert not multiprocessing.active_children()  # the first one was killed and reaped
