@@ -153,7 +153,9 @@ def run_contender(
         maxrss_kb=int(report.get("vmhwm_kb") or usage.ru_maxrss)
         + int(report.get("workers_vmhwm_kb") or 0),
         rss_source="VmHWM" if report.get("vmhwm_kb") else "ru_maxrss",
-        processes=1 + int(report.get("workers") or 0),
+        processes=1
+        + int(report.get("workers") or 0)
+        + int(report.get("stats", {}).get("extraction/pool/fork_server") or 0),
         server_cpu=server_cpu(base) - cpu,
         stats={k: v for k, v in stats.items() if "/" in k and k.split("/")[0] in _STAT_GROUPS},
     )

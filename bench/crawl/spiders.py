@@ -68,7 +68,7 @@ def vm_hwm_kb() -> int | None:
 
 
 class BenchReport:
-    """Extension: wall and CPU time from ``engine_started`` to ``engine_stopped`` (feeds
+    """Extension: wall and CPU time from ``spider_opened`` to ``engine_stopped`` (feeds
     closed, pipelines done; CPU of the extraction workers included), the peak RSS
     (:func:`vm_hwm_kb`; the workers' own, summed, as reported by the pool) and the final
     stats, written to ``BENCH_REPORT_FILE``."""
@@ -81,7 +81,10 @@ class BenchReport:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         ext = cls(crawler, Path(crawler.settings["BENCH_REPORT_FILE"]))
-        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        # Connected when the crawler builds its extensions, before the spider and its
+        # components connect theirs: the window opens before anything the spider's opening
+        # starts (the extraction workers' start-up is inside it).
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
@@ -95,7 +98,7 @@ class BenchReport:
             cpu[i] = usage.ru_utime + usage.ru_stime
         return time.perf_counter(), cpu[0], cpu[1]
 
-    def engine_started(self) -> None:
+    def spider_opened(self) -> None:
         self.started = self._clock()
 
     def engine_stopped(self) -> None:
