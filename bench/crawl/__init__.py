@@ -1,13 +1,13 @@
 """Crawl-throughput benchmark: result records, ratios, targets and the Markdown table.
 
 Policy: a contender's speed is pages (responses received) per second of its crawl
-(``spider_opened`` to ``engine_stopped``: the start-up of what the spider's opening
-starts, such as extraction workers, is in; interpreter start-up and imports are left
-out); its CPU per page is the crawl's CPU time over those pages; its peak RSS is the
-child process's ``VmHWM`` as it reports it (``ru_maxrss`` from ``wait4`` where /proc is
-missing, which also counts the parent's pages the child was forked with). Ratios are
-taken against the bare Scrapy spider (and ours against trafilatura), because absolute
-rates drift with the machine's load.
+(from the crawler's extensions being built to ``engine_stopped``: the engine, the
+components and what the spider's opening starts, such as extraction workers, are in;
+interpreter start-up and imports are left out); its CPU per page is the crawl's CPU time
+over those pages; its peak RSS is the child process's ``VmHWM`` as it reports it
+(``ru_maxrss`` from ``wait4`` where /proc is missing, which also counts the parent's pages
+the child was forked with). Ratios are taken against the bare Scrapy spider (and ours
+against trafilatura), because absolute rates drift with the machine's load.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def vm_hwm_kb() -> int | None:
 
 
 class BenchReport:
-    """Extension: wall and CPU time from ``spider_opened`` to ``engine_stopped`` (feeds
+    """Extension: wall and CPU time from its own creation to ``engine_stopped`` (feeds
     closed, pipelines done; CPU of the extraction workers included), the peak RSS
     (:func:`vm_hwm_kb`; the workers' own, summed, as reported by the pool) and the final
     stats, written to ``BENCH_REPORT_FILE``."""
@@ -76,15 +76,13 @@ class BenchReport:
     def __init__(self, crawler: Crawler, path: Path) -> None:
         self.crawler = crawler
         self.path = path
-        self.started = (0.0, 0.0, 0.0)
+        self.started = self._clock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         ext = cls(crawler, Path(crawler.settings["BENCH_REPORT_FILE"]))
-        # Connected when the crawler builds its extensions, before the spider and its
-        # components connect theirs: the window opens before anything the spider's opening
-        # starts (the extraction workers' start-up is inside it).
-        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        # Built with the crawler's extensions, before its engine, its components and the
+        # spider's opening (the extraction workers' start-up is inside the window).
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
@@ -97,9 +95,6 @@ class BenchReport:
             usage = resource.getrusage(who)
             cpu[i] = usage.ru_utime + usage.ru_stime
         return time.perf_counter(), cpu[0], cpu[1]
-
-    def spider_opened(self) -> None:
-        self.started = self._clock()
 
     def engine_stopped(self) -> None:
         wall, cpu, workers_cpu = self._clock()
