@@ -20,13 +20,15 @@ Policy:
   ``DropItem`` and ``article/dropped/low_relevance``. The country filter is applied first.
 - Bad filter values (an unknown ISO 3166-1 alpha-2 code, a minimum outside [0, 1]) stop
   the crawl when the spider opens, with a message naming the argument or setting.
+- Fields are read straight from the item's field dict where it has one
+  (:mod:`crawler.itemvalues`), else through ``ItemAdapter``.
 - Runs after validation and before deduplication (``ITEM_PIPELINES``): filtered items
   never enter the dedup store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, Self
 
 import pycountry
@@ -34,6 +36,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.enrichment import enrich_article, matchers
+from crawler.itemvalues import field_values
 from crawler.precomputed import ENRICH_INPUTS, inputs_of, take
 
 if TYPE_CHECKING:
@@ -96,24 +99,26 @@ class EnrichPipeline:
             matchers()
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        source = item if isinstance(item, dict) else adapter
+        values = field_values(item)
+        adapter = ItemAdapter(item) if values is None else None
+        target: MutableMapping[str, Any] = item if adapter is None else adapter
+        source: Mapping[str, Any] = item if isinstance(item, dict) else (values or target)
         fields = take(item, "enrich", inputs_of(source, ENRICH_INPUTS))
         if fields is None:
             fields = enrich_article(source)
         for name, value in fields.items():
-            adapter[name] = value
+            target[name] = value
         assert self.stats is not None
         self.stats.inc_value("enrich/items")
         if self.countries and not self.countries.intersection(fields["countries"]):
             self.stats.inc_value("article/dropped/filtered_country")
             raise DropItem(
-                f"no country of {sorted(self.countries)} in {adapter.get('url')!r} "
+                f"no country of {sorted(self.countries)} in {source.get('url')!r} "
                 f"(countries: {fields['countries']})"
             )
         if fields["relevance"] < self.min_relevance:
             self.stats.inc_value("article/dropped/low_relevance")
             raise DropItem(
-                f"relevance {fields['relevance']} < {self.min_relevance} for {adapter.get('url')!r}"
+                f"relevance {fields['relevance']} < {self.min_relevance} for {source.get('url')!r}"
             )
         return item

@@ -7,13 +7,14 @@ field at fault (the top-level property; ``<root>`` when none applies). Valid
 items are counted as ``article/valid``. The schema is loaded once, from the
 installed ``crawler`` package. Each item is checked by jsonschema-rs (compiled
 once, a few microseconds per item); only items it rejects go through jsonschema,
-which decides and names the fields at fault.
+which decides and names the fields at fault. Fields are read straight from the item's
+field dict where it has one (:mod:`crawler.itemvalues`), else through ``ItemAdapter``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -25,6 +26,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 from scrapy.exceptions import DropItem
 
 from crawler.items import SCHEMA_VERSION
+from crawler.itemvalues import field_values
 
 if TYPE_CHECKING:
     # typing.Self requires Python 3.11
@@ -100,14 +102,19 @@ class ValidatePipeline:
             return False
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if not adapter.get("schema_version"):
-            adapter["schema_version"] = SCHEMA_VERSION
-        if not adapter.get("crawled_at"):
-            adapter["crawled_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        if self._quick_valid(item if type(item) is dict else dict(adapter.items())):
+        values = field_values(item)
+        adapter = ItemAdapter(item) if values is None else None
+        target: MutableMapping[str, Any] = item if adapter is None else adapter
+        current: Mapping[str, Any] = target if values is None else values
+        if not current.get("schema_version"):
+            target["schema_version"] = SCHEMA_VERSION
+        if not current.get("crawled_at"):
+            target["crawled_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        if self._quick_valid(dict(target.items()) if values is None else values):
             self.stats.inc_value("article/valid")
             return item
+        if adapter is None:
+            adapter = ItemAdapter(item)
         errors = list(self.validator.iter_errors(adapter.asdict()))
         if not errors:
             self.stats.inc_value("article/valid")

@@ -15,10 +15,13 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.extensions.feedexport import ItemFilter
 
+from crawler.itemvalues import field_values
+
 
 def is_copy(item: Any) -> bool:
     """The item was flagged as a copy of a stored story."""
-    return bool(ItemAdapter(item).get("duplicate_of"))
+    values = field_values(item)
+    return bool((ItemAdapter(item) if values is None else values).get("duplicate_of"))
 
 
 class CanonicalFilter(ItemFilter):
