@@ -224,7 +224,7 @@ def _kind(block: _Block, at_top: bool) -> tuple[str, bool]:
     read_also = bp.READ_ALSO.match(text)
     if read_also and (read_also.group("sep") is not None or _only_links(block, read_also.end())):
         return "read_also", False
-    if credit_line_agencies(text) or (words <= 60 and bp.CREDIT_TRAILER.match(text)):
+    if credit_line_agencies(text) or (words <= 60 and bp.credit_trailer(text)):
         return "credit", False
     kind = bp.line_kind(text, words)
     if kind:

@@ -37,14 +37,21 @@ READ_ALSO = re.compile(
     r"|[اإ]قر[أا]\s+[أا]يض[اًا]*|شاهد\s+[أا]يض[اًا]*|طالع\s+[أا]يض[اًا]*)\s*(?P<sep>[|:：»>\-–—]|$)?",
     re.I,
 )
-CREDIT_TRAILER = re.compile(
+#: Trailers that open the paragraph, and one that may come anywhere in it.
+_CREDIT_OPENING = (
     r"^(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b"
     r"|^our standards\s*:\s*the thomson reuters trust principles"
     r"|^(?:sources?\s*:\s*)?(?:news\s+agencies|agencies|(?:staff|with)\s+and\s+agencies)\W*$"
     r"|^sources?\s*:\s*[\w'’.&-]+(?:\s+[\w'’.&-]+){0,6}\W*$"
-    r"|^.*\bcontributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\W*$",
-    re.I,
 )
+_CREDIT_CONTRIBUTED = (
+    r"^.*\bcontributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\W*$"
+)
+CREDIT_TRAILER = re.compile(f"{_CREDIT_OPENING}|{_CREDIT_CONTRIBUTED}", re.I)
+_CREDIT_OPENING_RE = re.compile(_CREDIT_OPENING, re.I)
+_CREDIT_CONTRIBUTED_RE = re.compile(_CREDIT_CONTRIBUTED, re.I)
+#: What every match of the "contributed to this report" trailer holds, in any case.
+CONTRIBUTED_NEEDLES = Needles(("contributed",))
 #: Short lines dropped where they stand; the group name is the kind.
 LINE = re.compile(
     r"^\W*(?:(?P<comment_form>please enter your (?:comment|name here|email address here)"
@@ -139,6 +146,16 @@ BIO = re.compile(
 )
 NAME_LINE = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}$")
 _NOT_ALNUM = re.compile(r"[\W_]+")
+#: The ASCII characters :data:`_NOT_ALNUM` matches (all but letters and digits), deleted.
+_ASCII_NOT_ALNUM = dict.fromkeys(i for i in range(128) if not chr(i).isalnum())
+
+
+def credit_trailer(text: str) -> bool:
+    """Whether :data:`CREDIT_TRAILER` matches ``text``: its opening alternatives are
+    tried at the start only, the one scanning the whole line after its needle."""
+    if _CREDIT_OPENING_RE.match(text):
+        return True
+    return CONTRIBUTED_NEEDLES.may_match(text) and _CREDIT_CONTRIBUTED_RE.match(text) is not None
 
 
 def text_kind(text: str, *, at_top: bool, words: int | None = None) -> str:
@@ -219,4 +236,6 @@ def name_like(text: str) -> bool:
 
 def title_key(text: str) -> str:
     """Headline comparison key: case-folded letters and digits only (quotes and dashes off)."""
+    if text.isascii():  # ASCII case-folds to lower case; the table deletes the rest
+        return text.lower().translate(_ASCII_NOT_ALNUM)
     return _NOT_ALNUM.sub("", text.casefold())

@@ -17,6 +17,9 @@ Policy:
   are resolved only against an explicit ``now``; without it they give None.
 - A source offset is kept; naive values get the site timezone; date-only values
   are midnight in the site timezone. Years outside 1990-2100 are rejected.
+- A visible line stating a publication date and its update ("… - Update : …",
+  "Mis à jour le …") dates ``published`` before the marker, ``modified`` after it
+  (:func:`split_update`).
 - Nothing here raises on bad input: garbage gives None.
 """
 
@@ -334,3 +337,21 @@ def _fallback(prepared: str, timezone: str, now: datetime | None) -> str | None:
     if found is None:
         return None
     return _finish(found if found.tzinfo else found.replace(tzinfo=local.tzinfo), timezone)
+
+
+#: Marker between a visible publication date and its update date
+#: ("02.10.2024 - Update : 03.10.2024", "Mis à jour le …", "آخر تحديث …").
+_UPDATE_MARK = re.compile(
+    r"[\s|\-–—,(]*\b(?:last\s+)?(?:updated?|modified|mis\s+à\s+jour|modifié"
+    r"|güncelleme|aktualisiert)\b|آخر\s+تحديث|تم\s+التحديث",
+    re.I,
+)
+
+
+def split_update(text: str, key: str) -> str | None:
+    """The part of a visible date line that dates ``key``: ``published`` is what
+    comes before an update marker, ``modified`` what follows it (None without one)."""
+    mark = _UPDATE_MARK.search(text)
+    if key == "modified":
+        return (text[mark.end() :].lstrip(" :：-–—") or None) if mark else None
+    return text[: mark.start()] if mark and mark.start() > 0 else text

@@ -30,7 +30,9 @@ from parsel import Selector
 from crawler import body as body_mod
 from crawler import generic, metadata, urls
 from crawler.boilerplate import title_key
+from crawler.dates import split_update
 from crawler.pagecss import PageCss
+from crawler.pageindex import tagged_elements
 from crawler.profile import SiteProfile
 from crawler.text import clean_text
 
@@ -43,27 +45,7 @@ if TYPE_CHECKING:
 Candidate = tuple[str, Any]
 _PAYWALL_CLASSES = frozenset({"paywall", "subscriber-only"})
 _STRING_VALUE = etree.XPath("string(.)", smart_strings=False)
-#: Tags several layers look up (:attr:`Page.tagged`).
-_TAGGED = ("meta", "link", "title", "script", "base", "h1")
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:•·]\s+")
-#: Marker between a visible publication date and its update date
-#: ("02.10.2024 - Update : 03.10.2024", "Mis à jour le …", "آخر تحديث …").
-_UPDATE_MARK = re.compile(
-    r"[\s|\-–—,(]*\b(?:last\s+)?(?:updated?|modified|mis\s+à\s+jour|modifié"
-    r"|güncelleme|aktualisiert)\b|آخر\s+تحديث|تم\s+التحديث",
-    re.I,
-)
-
-
-def split_update(text: str, key: str) -> str | None:
-    """The part of a visible date line that dates ``key``: ``published`` is what
-    comes before an update marker, ``modified`` what follows it (None without one)."""
-    mark = _UPDATE_MARK.search(text)
-    if key == "modified":
-        return (text[mark.end() :].lstrip(" :：-–—") or None) if mark else None
-    return text[: mark.start()] if mark and mark.start() > 0 else text
-
-
 #: Cheap pre-check for "Read also" lines (the body module decides what they are).
 _READ_ALSO_HINT = re.compile(
     r"read\s+(?:also|more)|also\s+read|see\s+also|related|lire\s+(?:aussi|également)"
@@ -100,17 +82,8 @@ class Page:
     @cached_property
     def tagged(self) -> dict[str, list[Any]] | None:
         """The page's ``<meta>``, ``<link>``, ``<title>``, ``<script>``, ``<base>`` and
-        ``<h1>`` elements by tag, in document order, from one walk of the tree (None
-        when the selector is not an HTML document's root element)."""
-        root = self.sel.root
-        if self.sel.type != "html" or not hasattr(root, "getroottree"):
-            return None
-        if root.getroottree().getroot() is not root:
-            return None
-        tagged: dict[str, list[Any]] = {tag: [] for tag in _TAGGED}
-        for el in root.iter(*_TAGGED):
-            tagged[el.tag].append(el)
-        return tagged
+        ``<h1>`` elements by tag (:func:`crawler.pageindex.tagged_elements`)."""
+        return tagged_elements(self.sel)
 
     @cached_property
     def base_url(self) -> str:
@@ -160,7 +133,9 @@ class Page:
         node = generic.headline_h1(self.sel, self._h1s)
         if node is None:
             return None
-        return clean_text(node.xpath("string(.)").get() or "") or None
+        # an element (chrome and strings are filtered out): its string value, as
+        # ``node.xpath("string(.)").get()`` reads it
+        return clean_text(str(_STRING_VALUE(node.root))) or None
 
     def site(self, key: str) -> list[str]:
         """Values of the profile's selector for ``key``: strings, or element text (cached)."""

@@ -16,12 +16,14 @@ Policy:
 - wire, related_urls: de-duplicated lists; wire_evidence: list as given.
 - authors, tags, wire, wire_evidence, related_urls are ``[]`` when nothing was added.
 - every other field: first non-empty value.
+
+A field's processors are looked up once per loader class, item class and field.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -104,6 +106,11 @@ class SplitPersons:
         return persons
 
 
+_Processors = dict[tuple[type, type, str], Callable[..., Any]]
+_INPUT_PROCESSORS: _Processors = {}
+_OUTPUT_PROCESSORS: _Processors = {}
+
+
 class ArticleLoader(ItemLoader):
     """Loads an :class:`~crawler.items.Article` from raw extracted values."""
 
@@ -129,6 +136,23 @@ class ArticleLoader(ItemLoader):
     wire_out = Dedup()
     related_urls_out = Dedup(case_sensitive=True)
     wire_evidence_out = Identity()
+
+    def get_input_processor(self, field_name: str) -> Callable[..., Any]:
+        """The field's input processor, looked up once per loader class, item class and
+        field (processors are class attributes and item field metadata)."""
+        key = (type(self), type(self.item), field_name)
+        found = _INPUT_PROCESSORS.get(key)
+        if found is None:
+            found = _INPUT_PROCESSORS[key] = super().get_input_processor(field_name)
+        return found
+
+    def get_output_processor(self, field_name: str) -> Callable[..., Any]:
+        """The field's output processor, looked up once (as the input processors)."""
+        key = (type(self), type(self.item), field_name)
+        found = _OUTPUT_PROCESSORS.get(key)
+        if found is None:
+            found = _OUTPUT_PROCESSORS[key] = super().get_output_processor(field_name)
+        return found
 
     def load_item(self) -> Any:
         """Populate the item; list fields with nothing collected become ``[]``."""

@@ -91,6 +91,7 @@ from crawler.extractwork import PageOutcome
 from crawler.items import ARTICLE_FIELDS, Article
 from crawler.metadata import node_types, parse_jsonld, pick_article
 from crawler.middlewares.errors import FaultReporting
+from crawler.pageindex import jsonld_may_hold
 from crawler.precomputed import attach
 from crawler.profile import SiteProfile
 from crawler.settings import base as defaults
@@ -295,6 +296,10 @@ class NewsSpider(FaultReporting, scrapy.Spider):
     def is_liveblog_page(self, response: TextResponse) -> bool:
         """Whether the page's main JSON-LD node is a ``LiveBlogPosting`` (an article
         merely mentioning a live blog, e.g. through ``isPartOf``, is not one)."""
+        # The page's JSON-LD texts, from the walk its extraction reads too, rule out most
+        # pages; the body bytes are read only when a script holds the word.
+        if not jsonld_may_hold(response.selector, "LiveBlogPosting"):
+            return False
         if not mentions(response, "LiveBlogPosting"):  # script text is never entity-encoded
             return False
         blocks = response.xpath('//script[@type="application/ld+json"]/text()').getall()

@@ -24,6 +24,11 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u061c\u202a-\u202e\u20
 _ALNUM = re.compile(r"[^\W_]")
 #: Characters ``re.I`` matches to an ASCII letter they do not lower-case to.
 _CASE_OUTLIERS = re.compile("[\u0130\u0131\u017f]")
+#: ASCII characters other than letters, digits and white space (deleted by
+#: :func:`word_count`), and a table turning the white space ``str.split`` splits at but
+#: ``bytes.split`` does not (``\x1c``-``\x1f``) into spaces.
+_ASCII_PUNCTUATION = bytes(i for i in range(128) if not chr(i).isalnum() and not chr(i).isspace())
+_ASCII_SPACES = bytes.maketrans(b"\x1c\x1d\x1e\x1f", b"    ")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
@@ -36,12 +41,27 @@ def clean_text(value: str) -> str:
     """
     if not value:
         return ""
+    if type(value) is str and _is_clean_ascii(value):  # a str subclass leaves as a str
+        return value
     text = html.unescape(value)
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
     if not text.isascii():  # NFC and the invisible characters only concern non-ASCII text
         text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     return " ".join(text.split())
+
+
+def _is_clean_ascii(value: str) -> bool:
+    """``value`` is printable ASCII without "&", its spaces single and inside: text that
+    :func:`clean_text` returns as it is (nothing to unescape, normalise or collapse)."""
+    return (
+        value.isascii()
+        and value.isprintable()
+        and "&" not in value
+        and "  " not in value
+        and value[0] != " "
+        and value[-1] != " "
+    )
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str:
@@ -90,6 +110,8 @@ def word_count(text: str) -> int:
     Works for any script (Arabic words with diacritics count once); punctuation-only
     tokens such as ``"—"`` or ``"|"`` do not count.
     """
+    if text.isascii():  # the tokens left once punctuation is deleted (as bytes: quicker)
+        return len(text.encode().translate(_ASCII_SPACES, _ASCII_PUNCTUATION).split())
     tokens = text.split()
     # ``[^\W_]`` finds a letter or digit in a token; all-alphanumeric tokens need no search
     return len(tokens) - sum(1 for t in filterfalse(str.isalnum, tokens) if not _ALNUM.search(t))

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from crawler.agencies import AGENCIES, _alias_pattern
 from crawler.alternation import grouped
-from crawler.wire import AGENCIES, _alias_pattern
 
 
 @pytest.mark.parametrize("flags", [0, re.I])

@@ -223,3 +223,20 @@ def test_full_item_validates_against_the_schema() -> None:
     assert item["authors"] == []
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.validate(dict(item), schema)
+
+
+def test_processor_lookups_are_itemloaders_own() -> None:
+    from scrapy.loader import ItemLoader
+
+    from crawler.items import ARTICLE_FIELDS
+    from crawler.loaders import ArticleLoader
+
+    loader = ArticleLoader()
+    for field in ARTICLE_FIELDS:
+        for _ in range(2):  # looked up, then cached
+            assert loader.get_input_processor(field) is ItemLoader.get_input_processor(
+                loader, field
+            )
+            assert loader.get_output_processor(field) is ItemLoader.get_output_processor(
+                loader, field
+            )

@@ -4,15 +4,17 @@ Unicode look-alikes ("İ", "ı", "ſ", the Kelvin sign) and separators."""
 
 from __future__ import annotations
 
+import html
 import random
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
 
+from crawler import agencies, wire
 from crawler import boilerplate as bp
-from crawler import wire
-from crawler.text import Needles, needle_char, word_count
+from crawler.text import Needles, clean_text, needle_char, word_count
 
 _WORD = re.compile(r"[^\W_]\S*")  # the word count's former definition: one match per word
 _ALIASES = [
@@ -113,10 +115,10 @@ def test_boilerplate_needles_reject_plain_paragraphs() -> None:
 
 
 def test_wire_prefilter_never_rejects_a_running_text_match() -> None:
-    regexes = wire._mention_regexes()[:2]
+    regexes = agencies._mention_regexes()[:2]
     rejected = 0
     for text in [*TEXTS, *TRICKY, *_ALIASES]:
-        if not wire._may_name(text):
+        if not agencies._may_name(text):
             rejected += 1
             assert not any(regex.search(text) for regex in regexes), text
     assert rejected  # the prefilter does reject texts
@@ -140,9 +142,9 @@ def test_needles_are_lower_case_ascii_or_uncased_letters() -> None:
 
 
 def test_register_agencies_refreshes_the_needles(restore_agencies: None) -> None:
-    assert not wire._may_name("Quoted by Zorblax Wire on Monday.")
+    assert not agencies._may_name("Quoted by Zorblax Wire on Monday.")
     wire.register_agencies({"Zorblax": ("Zorblax Wire",)})
-    assert wire._may_name("Quoted by Zorblax Wire on Monday.")
+    assert agencies._may_name("Quoted by Zorblax Wire on Monday.")
 
 
 def test_credit_line_results_are_fresh_lists() -> None:
@@ -174,3 +176,62 @@ def restore_agencies() -> Iterator[None]:
     wire.AGENCIES.clear()
     wire.AGENCIES.update(saved)
     wire.register_agencies({})
+
+
+_PIECES = [
+    "The", "minister", "said", "&amp;", "&amp;amp;", "&#8217;", "&nbsp;", "&", "AFP", "(AFP)",
+    "contributed to this report", "CONTRIBUTED", "contrıbuted", "İ", "ſ", "Reporting by Jane",
+    "Sources: AP", "—", "_", "x_y", "é", "\u00a0", "\u200b", "\u00ad", "e\u0301", "\t", "\n",
+    "\x1c", "\x1f", "\x0b", "\x7f", "  ", " ", "...", "123", "ﬅ", "Σ", "وكالة", "١٢", "~",
+]  # fmt: skip
+
+
+def _random_texts(seed: int, count: int) -> Iterator[str]:
+    rng = random.Random(seed)
+    for _ in range(count):
+        parts = [rng.choice(_PIECES) + rng.choice(["", " ", "  ", ". "]) for _ in range(12)]
+        text = "".join(parts[: rng.randrange(0, 12)])
+        yield text.strip() if rng.random() < 0.3 else text
+
+
+def _reference_clean_text(value: str) -> str:
+    if not value:
+        return ""
+    text = html.unescape(value)
+    if "&" in text and re.search(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);", text):
+        text = html.unescape(text)
+    if not text.isascii():
+        invisible = "[\u200b-\u200f\u2060\ufeff\u00ad\u061c\u202a-\u202e\u2066-\u2069]"
+        text = re.sub(invisible, "", unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
+
+
+def test_text_fast_paths_equal_the_general_rules() -> None:
+    clean = 0
+    for text in _random_texts(11, 20000):
+        cleaned = clean_text(text)
+        assert cleaned == _reference_clean_text(text) and type(cleaned) is str, text
+        clean += cleaned is text
+        assert word_count(text) == sum(1 for t in text.split() if re.search(r"[^\W_]", t)), text
+        assert bp.title_key(text) == re.sub(r"[\W_]+", "", text.casefold()), text
+        assert bp.credit_trailer(text) == (bp.CREDIT_TRAILER.match(text) is not None), text
+    assert clean  # the fast path was taken
+
+
+def test_clean_text_returns_a_plain_str_for_a_str_subclass() -> None:
+    class Smart(str):
+        pass
+
+    cleaned = clean_text(Smart("already clean"))
+    assert cleaned == "already clean" and type(cleaned) is str
+
+
+def test_byline_results_are_fresh_lists() -> None:
+    first = wire.byline_agencies("By Reuters Staff")
+    first.append("mutated")
+    assert wire.byline_agencies("By Reuters Staff") == ["Reuters"]
+
+
+def test_a_paragraph_without_parentheses_has_no_dateline() -> None:
+    assert wire.dateline_agencies("BEIRUT — Reuters said on Monday") == ([], 0)
+    assert wire.dateline_agencies("BEIRUT (Reuters) — The minister said")[0] == ["Reuters"]
