@@ -9,9 +9,9 @@ adds agencies) and a dedup fingerprinter's imports. Every worker is forked from 
 that in place (shared, copy on write), so a worker's start costs a fork instead of the
 imports and the builds. The garbage collector is off meanwhile, then the template's
 objects are moved out of its reach (``gc.freeze``): the workers' collections neither walk
-them nor copy their memory. Only a fork server does this on import (other importers get
-nothing done); nothing here may fail it: whatever is not loaded here, a worker loads
-itself, as a spawned one does.
+them nor copy their memory; the workers collect less often (:data:`GC_THRESHOLDS`). Only
+a fork server does this on import (other importers get nothing done); nothing here may
+fail it: whatever is not loaded here, a worker loads itself, as a spawned one does.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ MODULES = (
     "crawler.dedup.normalize",
 )
 
+
+#: Collector thresholds of the fork server, inherited by the workers: a page makes tens of
+#: thousands of short-lived objects, and the default first threshold (700 allocations)
+#: ran a collection several times a page (the bench crawl: about 1.5% less CPU).
+GC_THRESHOLDS = (10_000, 20, 20)
 
 #: The process that ran :func:`preload` (in a worker: the fork server it came from), and
 #: what failed there.
@@ -106,6 +111,7 @@ def preload() -> list[str]:
             except Exception:
                 failed.append(name)
         gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
     finally:
         if collecting:
             gc.enable()

@@ -69,7 +69,7 @@ HEARTBEAT_SECONDS = 30.0
 _FEED_SUFFIXES = (".jsonl", ".jl", ".json", ".csv", ".xml", ".ndjson")
 #: Defaults of ``DEDUP_BATCH_SIZE`` and ``DEDUP_BATCH_SECONDS`` (see the settings).
 BATCH_SIZE = 32
-BATCH_SECONDS = 0.03
+BATCH_SECONDS = 0.05
 
 
 def _feed_path(uri: str) -> str | None:

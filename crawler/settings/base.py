@@ -271,7 +271,7 @@ DEDUP_CLUSTERS_MIN_SIZE = 2
 #: with the verdicts one-at-a-time checks would give; each item goes on when its batch is
 #: decided. DEDUP_BATCH_SIZE 0 or 1, or DEDUP_BATCH_SECONDS 0: one item at a time.
 DEDUP_BATCH_SIZE = 32
-DEDUP_BATCH_SECONDS = 0.03
+DEDUP_BATCH_SECONDS = 0.05
 # Further tuning (shingle size, MinHash permutations, bands, thresholds) is read
 # from DEDUP_<FIELD> for every field of crawler.dedup.model.DedupConfig.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import operator
 import os
@@ -76,6 +77,10 @@ def origin() -> tuple[int, int | None, list[str]]:
     return os.getppid(), workerpreload.PRELOADED_IN, list(workerpreload.FAILED)
 
 
+async def thresholds(pool: PipePool) -> tuple[int, ...]:
+    return tuple(await pool.run(gc.get_threshold))
+
+
 def forkserver_pid() -> int | None:
     from multiprocessing import forkserver
 
@@ -94,6 +99,9 @@ def test_forkserver_workers_come_preloaded_from_one_server_stopped_when_unused()
         [(server, preloaded, failed)] = asyncio.run(origins(pool))
         assert server == preloaded == forkserver_pid() != os.getpid()  # preloaded once
         assert failed == ()
+        from crawler.workerpreload import GC_THRESHOLDS
+
+        assert asyncio.run(thresholds(pool)) == GC_THRESHOLDS  # inherited from the server
         assert not stop_forkserver()  # refused: its workers still run
         pool.kill()  # as after a crash: the next pool is forked from the same server
         pool = PipePool(1, worker_context(["crawler.workerpreload"]))
