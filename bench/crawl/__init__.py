@@ -181,7 +181,10 @@ def render_targets(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     for row in rows:
         note = f" ({row['note']})" if row.get("note") else ""
         verdict = "met" if row["met"] else "**not met**"
-        out.append((row["label"], fmt(row["value"]), row["target"], verdict + note))
+        value = row["value"]
+        # ratios near a target: 0.4997 is not 0.50
+        digits = 2 if value is None or abs(value) >= 10 else 3 if abs(value) >= 1 else 4
+        out.append((row["label"], fmt(value, digits), row["target"], verdict + note))
     return table(("target", "value", "wanted", ""), out)
 
 
