@@ -33,11 +33,13 @@ from functools import lru_cache
 from itertools import islice
 from urllib.parse import urldefrag, urljoin
 
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from crawler import boilerplate as bp
 from crawler.authors import is_desk_credit
+from crawler.pagecss import attribute_first
 from crawler.text import clean_text
 from crawler.wire import credit_line_agencies
 
@@ -98,7 +100,7 @@ class BodyResult:
 
 @dataclass
 class _Block:
-    text: str
+    text: str  # made by clean_text: words parted by single spaces (see _words)
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute url, link text)
     title: bool = False
 
@@ -120,7 +122,10 @@ class _Walker:
             self.links = []
             return
         raw, links, self.parts, self.links = "".join(self.parts), self.links, [], []
-        chunks = [clean_text(c.replace(_BR, " ")) for c in _BR_SPLIT.split(raw)]
+        if _BR in raw:
+            chunks = [clean_text(c.replace(_BR, " ")) for c in _BR_SPLIT.split(raw)]
+        else:
+            chunks = [clean_text(raw)]
         chunks = [c for c in chunks if c]
         tag = self.tags[-1]
         for chunk in chunks:
@@ -196,8 +201,17 @@ def _wraps_content(form: HtmlElement) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _css(selector: str) -> CSSSelector:
-    return CSSSelector(selector, translator="html")
+def _css(selector: str) -> etree.XPath:
+    """The elements lxml's ``CSSSelector(selector, translator="html")`` finds, a
+    class-first selector's first step read from the class attributes
+    (:func:`crawler.pagecss.attribute_first`)."""
+    return etree.XPath(attribute_first(CSSSelector(selector, translator="html").path))
+
+
+def _words(text: str) -> int:
+    """``len(text.split())`` for a block's text: :func:`clean_text` made it, so its
+    words are parted by single spaces and it neither starts nor ends with one."""
+    return text.count(" ") + 1
 
 
 def _add_urls(result: BodyResult, urls: Iterable[str]) -> None:
@@ -215,7 +229,7 @@ def _only_links(block: _Block, start: int = 0) -> bool:
 def _kind(block: _Block, at_top: bool) -> tuple[str, bool]:
     """(kind, cuts_rest) for a paragraph; kind "" means content."""
     text = block.text
-    words = len(text.split())
+    words = _words(text)
     if block.title:
         return "title", False
     kind = bp.text_kind(text, at_top=at_top, words=words)
@@ -264,7 +278,7 @@ def _classify(blocks: Sequence[_Block], result: BodyResult, title: str | None) -
             kind, cut = _kind(block, at_top)
             pending_links = kind == "read_also" and not block.links
         last_crumb = block.text if kind == "breadcrumbs" else ""
-        if cut and any(len(b.text.split()) >= 12 for b, _ in kept):
+        if cut and any(_words(b.text) >= 12 for b, _ in kept):
             result.count(kind)
             result.count("after_cut", len(blocks) - index - 1)
             break
@@ -295,7 +309,7 @@ def _drop_byline_lines(kept: list[tuple[_Block, bool]], result: BodyResult) -> N
 
 def _drop_trailing_signature(kept: list[tuple[_Block, bool]], result: BodyResult) -> None:
     """A desk signature closing the article ("XY-Redaktion", "News Desk") is not body."""
-    while kept and len(kept[-1][0].text.split()) <= 4 and is_desk_credit(kept[-1][0].text):
+    while kept and _words(kept[-1][0].text) <= 4 and is_desk_credit(kept[-1][0].text):
         kept.pop()
         result.count("byline")
 

@@ -172,9 +172,13 @@ def warm() -> int:
 
 
 def response_of(task: PageTask) -> Any:
-    """The response ``task`` describes (same class, URL, headers, body and encoding)."""
+    """The response ``task`` describes (same class, URL, headers, body and encoding); an
+    HTML page's selector is parsed by :mod:`crawler.htmltree`."""
     from scrapy import Request
+    from scrapy.http import HtmlResponse
     from scrapy.utils.misc import load_object
+
+    from crawler.htmltree import response_selector
 
     cls = load_object(task.response_class)
     response = cls(
@@ -187,6 +191,8 @@ def response_of(task: PageTask) -> Any:
         request=Request(task.url, meta=dict(task.meta)),
     )
     selector = utf8_html_selector(response)
+    if selector is None and isinstance(response, HtmlResponse):
+        selector = response_selector(response)  # other encodings: parsed from the text
     if selector is not None:
         response._cached_selector = selector
     return response
@@ -201,12 +207,14 @@ def utf8_html_selector(response: Any) -> Any:
     as UTF-8; for a body without NUL bytes whose first and last non-blank bytes are
     printable ASCII those are the body's stripped bytes, and parsel redoes invalid UTF-8
     from the text decoded with replacement, as Scrapy decodes it. Saves decoding the page,
-    and stripping and encoding its text again."""
+    and stripping and encoding its text again. Parsed with
+    :class:`crawler.htmltree.HtmlParser` (every element an ``HtmlElement``)."""
     import codecs
 
     from scrapy.http import HtmlResponse
-    from scrapy.selector import Selector
     from w3lib.html import get_base_url
+
+    from crawler.htmltree import html_selector
 
     if type(response) is not HtmlResponse or codecs.lookup(response.encoding).name != "utf-8":
         return None
@@ -218,7 +226,7 @@ def utf8_html_selector(response: Any) -> Any:
         return None
     head = body[:16384].decode("utf-8", "replace")[:4096]  # what Scrapy's get_base_url reads
     base_url = get_base_url(head, response.url, response.encoding)
-    return Selector(type="html", body=stripped, encoding="utf-8", base_url=base_url)
+    return html_selector(stripped, base_url)
 
 
 def run_page(

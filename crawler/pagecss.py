@@ -6,9 +6,11 @@ one class (``.entry-content a``, ``div.tags a``) is translated by parsel's HTML
 translator, whose first step is ``descendant-or-self::*[@class and contains(@class,
 'x') and contains(concat(' ', normalize-space(@class), ' '), ' x ')]`` (``tag`` for
 ``*`` with ``tag.x``). libxml2 tests every element of the page against that predicate;
-:class:`PageCss` instead reads the page's class attributes once (``.//@class``) and
-keeps the elements whose class holds the token ``x`` (split at XML white space, as
-``normalize-space`` does):
+:class:`PageCss` instead reads the page's elements that have a class attribute once
+(``.//@class/..``, document order) with their class values, and keeps the elements
+whose class holds the token ``x`` (split at XML white space, as ``normalize-space``
+does). Only the values a substring search of the joined values finds ``x`` in are
+split, and each token's elements are kept for the page's other selectors:
 
 - no such element: nothing;
 - one: the rest of the XPath evaluated from it;
@@ -25,7 +27,9 @@ over the class attributes also reports whether any ``itemscope`` attribute exist
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 
 from lxml import etree
@@ -37,8 +41,11 @@ _CLASS_STEP = re.compile(
     r" and contains\(concat\(' ', normalize-space\(@class\), ' '\), ' (?P<b>[^']+) '\)\]"
     r"(?=/|$)"
 )
-#: Class attributes, and ``itemscope`` ones (microdata) found in the same pass.
-_CLASSES = etree.XPath(".//@class | .//@itemscope", smart_strings=True)
+#: Elements with a class attribute, and ``itemscope`` attributes (microdata), in one
+#: pass: the elements come as elements, the ``itemscope`` values as plain strings.
+_CLASSES = etree.XPath(".//@class/.. | .//@itemscope", smart_strings=False)
+#: An element's attribute value (``el.get(name)``), for ``map``.
+_GET = etree._Element.get
 #: White space for ``normalize-space``: space, tab, carriage return, line feed.
 _XML_SPACE = str.maketrans("\t\r\n", "   ")
 
@@ -56,7 +63,17 @@ class Plan(NamedTuple):
 @lru_cache(maxsize=1024)
 def plan(css: str) -> Plan | None:
     """How ``css`` is evaluated (None: as parsel does)."""
-    xpath = css2xpath(css)
+    return _plan_of(css2xpath(css))
+
+
+def attribute_first(xpath: str) -> str:
+    """An HTML translator's XPath for a CSS selector, a class-first one's first step
+    written ``.//@class[…]/..`` (the same elements, in the same order; see module policy)."""
+    found = _plan_of(xpath)
+    return xpath if found is None else found.xpath
+
+
+def _plan_of(xpath: str) -> Plan | None:
     match = _CLASS_STEP.match(xpath)
     if match is None or " | " in xpath or match["a"] != match["b"]:
         return None
@@ -80,28 +97,35 @@ class PageCss:
 
     def __init__(self, sel: Selector) -> None:
         self.sel = sel
-        self._classes: list[Any] | None = None
+        self._elements: list[Any] | None = None  # with a class attribute, in document order
+        self._values: list[str] = []  # their class attributes
         self._itemscope = False
+        self._joined: str | None = None  # the values joined, without a separator
+        self._ends: list[int] = []  # where each value ends in ``_joined``
+        self._holders: dict[str, list[Any]] = {}  # class token -> elements holding it
 
-    @property
-    def classes(self) -> list[Any]:
-        """Every ``class`` attribute of the page (lxml strings that know their element)."""
-        if self._classes is None:
+    def _read(self) -> list[Any]:
+        """The elements with a class attribute (their values and ``itemscope`` read too)."""
+        if self._elements is None:
             found = _CLASSES(self.sel.root)
-            self._classes = [value for value in found if value.attrname == "class"]
-            self._itemscope = len(self._classes) < len(found)
-        return self._classes
+            elements = [x for x in found if not isinstance(x, str)]
+            self._itemscope = len(elements) < len(found)
+            self._values = list(map(_GET, elements, repeat("class")))
+            self._elements = elements
+        return self._elements
 
     def has_itemscope(self) -> bool | None:
         """Whether the page has an ``itemscope`` attribute (None: not an HTML page's root)."""
         root = self.sel.root
         if self.sel.type != "html" or isinstance(root, str) or not _is_document_root(root):
             return None
-        _ = self.classes
+        self._read()
         return self._itemscope
 
     def class_values(self) -> list[str]:
-        return [str(value) for value in self.classes]
+        """Every ``class`` attribute of the page, in document order."""
+        self._read()
+        return list(self._values)
 
     def css(self, css: str) -> SelectorList[Selector]:
         """``sel.css(css)`` on the page's root (an HTML tree)."""
@@ -137,15 +161,30 @@ class PageCss:
             return [s.root for s in self.css(css)]
 
     def _owners(self, found: Plan) -> list[Any]:
-        """Elements whose class holds the plan's class token (and of its tag)."""
-        owners = [
-            value.getparent()
-            for value in self.classes
-            if found.name in value and found.name in value.translate(_XML_SPACE).split(" ")
-        ]
+        """Elements whose class holds the plan's class token (and of its tag), a new list."""
+        holders = self._holders.get(found.name)
+        if holders is None:
+            holders = self._holders[found.name] = self._holding(found.name)
         if found.tag != "*":
-            owners = [owner for owner in owners if owner.tag == found.tag]
-        return owners
+            return [owner for owner in holders if owner.tag == found.tag]
+        return list(holders)
+
+    def _holding(self, name: str) -> list[Any]:
+        """Elements whose class holds the token ``name``, in document order: only the
+        values the joined values show ``name`` in are split."""
+        elements, values = self._read(), self._values
+        if self._joined is None:
+            self._joined = "".join(values)
+            self._ends = list(accumulate(map(len, values)))
+        joined, ends = self._joined, self._ends
+        out = []
+        start = joined.find(name)
+        while start >= 0:
+            index = bisect_right(ends, start)  # the value the match starts in
+            if name in values[index].translate(_XML_SPACE).split(" "):
+                out.append(elements[index])
+            start = joined.find(name, ends[index])
+        return out
 
 
 @lru_cache(maxsize=1024)

@@ -56,6 +56,11 @@ def jsonld_may_hold(sel: Selector, word: str) -> bool:
     if tagged is None:
         return True
     return any(
-        el.get("type") == "application/ld+json" and word in _STRING_VALUE(el)
+        el.get("type") == "application/ld+json" and word in _string_value(el)
         for el in tagged["script"]
     )
+
+
+def _string_value(el: Any) -> str:
+    """``string(.)`` of an element: its text when it has no child node but text."""
+    return (el.text or "") if not len(el) else _STRING_VALUE(el)

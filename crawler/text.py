@@ -110,8 +110,18 @@ def word_count(text: str) -> int:
     Works for any script (Arabic words with diacritics count once); punctuation-only
     tokens such as ``"—"`` or ``"|"`` do not count.
     """
-    if text.isascii():  # the tokens left once punctuation is deleted (as bytes: quicker)
-        return len(text.encode().translate(_ASCII_SPACES, _ASCII_PUNCTUATION).split())
-    tokens = text.split()
-    # ``[^\W_]`` finds a letter or digit in a token; all-alphanumeric tokens need no search
-    return len(tokens) - sum(1 for t in filterfalse(str.isalnum, tokens) if not _ALNUM.search(t))
+    # The tokens left once ASCII punctuation is deleted, split at ASCII white space (as
+    # bytes: quicker). A token left holds a letter or digit, unless it holds non-ASCII
+    # characters: those tokens are split at any white space again and searched (``[^\W_]``
+    # finds a letter or digit; all-alphanumeric tokens need no search).
+    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_SPACES, _ASCII_PUNCTUATION)
+    tokens = data.split()
+    if text.isascii():
+        return len(tokens)
+    others = list(filterfalse(bytes.isascii, tokens))
+    count = len(tokens) - len(others)
+    for other in others:
+        for token in other.decode("utf-8", "surrogatepass").split():
+            if token.isalnum() or _ALNUM.search(token):
+                count += 1
+    return count

@@ -706,3 +706,41 @@ def test_republishing_notice_is_removed() -> None:
     text = "To republish this article, please contact our syndication desk."
     result = clean_paragraph_texts(["The talks resumed on Monday in Cairo.", text])
     assert result.paragraphs == ["The talks resumed on Monday in Cairo."]
+
+
+# -- exclusion selectors and word counts read the tree and the text as their rules say ---
+
+_EXCLUDE_PAGE = """<html><body><div class="entry-content share-box">
+<p class="share">a</p><div class=" ad-slot\tx"><p>b</p><div class="share ad-slot">c</div></div>
+<p class="shares">d</p><section class="x share">e<span class="share">f</span></section>
+<ul class="ad-slot-x"><li class="share">g</li></ul></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [".share", ".ad-slot", "div.share", "p.share", ".share span", "section.x", ".share, .ad-slot"],
+)
+def test_exclusion_selectors_find_what_lxml_cssselect_finds(selector: str) -> None:
+    from lxml.cssselect import CSSSelector
+
+    from crawler.body import _css
+
+    root = lxml.html.fromstring(_EXCLUDE_PAGE)
+    expected = CSSSelector(selector, translator="html")
+    for context in root.iter():
+        assert _css(selector)(context) == expected(context)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_block_word_count_is_the_split_count_of_cleaned_text(seed: int) -> None:
+    import random
+
+    from crawler.body import _words
+    from crawler.text import clean_text
+
+    rng = random.Random(seed)
+    alphabet = ["a", "B", "1", " ", "  ", "\t", "\n", "\xa0", "\u2009", "\u200b", "&amp;", ".", "é"]
+    for _ in range(200):
+        text = clean_text("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 25))))
+        if text:  # a block's text is never empty
+            assert _words(text) == len(text.split())

@@ -86,3 +86,23 @@ def test_page_h1_is_the_headline_string_value() -> None:
     assert node is not None
     assert Page(sel, URL, GENERIC).h1 == clean_text(node.xpath("string(.)").get() or "")
     assert Page(Selector(text="<html><body><p>x</p></body></html>"), URL, GENERIC).h1 is None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f'<script type="application/ld+json">{LIVE}</script>',
+        '<script type="application/ld+json"></script>',
+        f'<script type="application/ld+json"><!-- {LIVE} --></script>',
+        f'<script type="application/ld+json">/*<![CDATA[*/{LIVE}/*]]>*/</script>',
+        "<div>Live<b>Blog</b>Posting<!-- c --></div>",
+        "<div><b>LiveBlog</b>Posting</div>",
+        "<div>LiveBlog&amp;Posting</div>",
+    ],
+)
+def test_an_elements_string_value_is_the_xpath_one(html: str) -> None:
+    from crawler.pageindex import _string_value
+
+    root = Selector(text=f"<html><head>{html}</head><body>{html}</body></html>").root
+    for el in root.iter("script", "div"):
+        assert _string_value(el) == el.xpath("string(.)")

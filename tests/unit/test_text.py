@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
@@ -87,3 +88,43 @@ def test_join_paragraphs_of_nothing_is_empty() -> None:
 )
 def test_word_count_is_unicode_aware(text: str, count: int) -> None:
     assert word_count(text) == count
+
+
+_WORD_ALPHABET = [
+    "a",
+    "B",
+    "1",
+    " ",
+    "\t",
+    "\n",
+    ",",
+    ".",
+    "—",
+    "“",
+    "é",
+    "\xa0",
+    "\u2009",
+    "\x1c",
+    "_",
+    "٣",
+    "\x85",
+    "\ud800",
+    "-",
+    "ß",
+    "!",
+    "\u3000",
+    "كَ",
+    "&",
+    "\x00",
+]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_word_count_is_the_tokens_with_a_letter_or_digit(seed: int) -> None:
+    """word_count counts the str.split() tokens holding a letter or digit, on random text
+    of ASCII, Unicode spaces, punctuation, Arabic and lone surrogates."""
+    rng = random.Random(seed)
+    for _ in range(500):
+        text = "".join(rng.choice(_WORD_ALPHABET) for _ in range(rng.randint(0, 40)))
+        expected = sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+        assert word_count(text) == expected
