@@ -129,16 +129,19 @@ def _cue_masks(
 ) -> tuple[int, list[int]]:
     """A sentence's first token and its tokens' cue masks, leaving out the words of
     negative phrases and nouns directly followed by an attribution word."""
-    span = tokens.sentence_tokens(sentence)
-    masks = list(map(index.mask, tokens.surfaces[span.start : span.stop]))
+    first, stop = tokens.sentence_first[sentence], tokens.sentence_first[sentence + 1]
+    masks = list(map(index.mask, tokens.surfaces[first:stop]))
     attribution = index.bits[_ATTRIBUTION]
-    # Positions k >= 1 whose word is an attribution word (found before any is cleared).
-    for k in compress(range(1, len(masks)), map(attribution.__and__, masks[1:])):
-        masks[k - 1] = 0
-    for t in hidden:
-        if span.start <= t < span.stop:
-            masks[t - span.start] = 0
-    return span.start, masks
+    # Positions k >= 1 whose word is an attribution word, among those with any cue (few):
+    # clearing k - 1 leaves masks[k] as found until step k reads it.
+    for k in compress(range(1, len(masks)), masks[1:]):
+        if masks[k] & attribution:
+            masks[k - 1] = 0
+    if hidden:
+        for t in hidden:
+            if first <= t < stop:
+                masks[t - first] = 0
+    return first, masks
 
 
 def _weak_type(match: Match, cues: tuple[int, list[int]], index: EventIndex) -> str | None:
@@ -155,6 +158,10 @@ def _weak_type(match: Match, cues: tuple[int, list[int]], index: EventIndex) -> 
             if around & bit:
                 return kind
     return None
+
+
+def _hit_start(hit: tuple[str, Match]) -> int:
+    return hit[1].start
 
 
 def event_types(tokens: Tokens, matches: list[Match], index: EventIndex) -> list[dict[str, Any]]:
@@ -192,7 +199,10 @@ def event_types(tokens: Tokens, matches: list[Match], index: EventIndex) -> list
                 (fallbacks if fallback else hits).append((kind, match))
         if not hits:
             hits = fallbacks
-        hits.sort(key=lambda hit: hit[1].start)
+            if not hits:
+                continue
+        if len(hits) > 1:
+            hits.sort(key=_hit_start)
         kinds = {kind for kind, _ in hits}
         superseded = {h for kind in kinds for h in index.supersedes.get(kind, ())}
         for kind, match in hits:

@@ -32,7 +32,9 @@ demonym 0.5, and mentions in the title twice; the first is ``primary_country``.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from crawler.enrichment.gazetteer import COUNTRY_KINDS, Gazetteer, GeoTarget
@@ -42,6 +44,8 @@ from crawler.enrichment.trie import Match
 _COMMA_GAP = re.compile(r"\s*,\s*")
 _PLACE_WEIGHT, _NAME_WEIGHT, _DEMONYM_WEIGHT = 2.0, 1.0, 0.5
 _US_PLACE = GeoTarget("us_state", "US")
+_start = itemgetter(0)  # of a Match
+_target = attrgetter("target")  # of an Alias
 
 
 def _rank(target: GeoTarget) -> float:
@@ -52,7 +56,6 @@ def _rank(target: GeoTarget) -> float:
 class Mention:
     start: int  # token index
     end: int
-    surface: str
     targets: list[GeoTarget]
     chosen: GeoTarget | None = None
     forced_us: bool = False
@@ -80,7 +83,7 @@ def _capitalised(word: str) -> bool:
 
 
 def _person_context(
-    tokens: Tokens, match: Match, geo_starts: set[int], gazetteer: Gazetteer
+    tokens: Tokens, match: Match, geo_starts: Container[int], gazetteer: Gazetteer
 ) -> bool:
     surfaces = tokens.surfaces
     before, after = match.start - 1, match.end
@@ -115,9 +118,8 @@ def _is_state(match: Match) -> bool:
 def _mentions(
     tokens: Tokens, matches: list[Match], gazetteer: Gazetteer, actor_spans: list[tuple[int, int]]
 ) -> list[Mention]:
-    geo_starts = {m.start for m in matches}
     owner = {t: k for k, (start, end) in enumerate(actor_spans) for t in range(start, end)}
-    by_start = {m.start: m for m in matches}
+    by_start = dict(zip(map(_start, matches), matches, strict=True))  # keys: geo starts
     person_surfaces: set[str] = set()
     mentions: list[Mention] = []
     forced: set[int] = set()
@@ -126,7 +128,7 @@ def _mentions(
     abbreviations = gazetteer.state_abbreviations
     for match in matches:
         start, after, aliases = match
-        targets = [a.target for a in aliases]
+        targets = list(map(_target, aliases))
         if targets[0].kind == "negative":
             continue
         if owner:
@@ -135,12 +137,11 @@ def _mentions(
                 targets = [t for t in targets if t.kind in COUNTRY_KINDS]
                 if not targets:
                     continue
-        surface = " ".join(surfaces[start:after])
         person = any(t.person_name for t in targets) if len(targets) > 1 else targets[0].person_name
-        if person and _person_context(tokens, match, geo_starts, gazetteer):
-            person_surfaces.add(surface.casefold())
+        if person and _person_context(tokens, match, by_start, gazetteer):
+            person_surfaces.add(_surface(surfaces, start, after))
             continue
-        mention = Mention(start, after, surface, targets, None, start in forced)
+        mention = Mention(start, after, targets, None, start in forced)
         if after < n:
             state = by_start.get(after)
             if (
@@ -151,7 +152,7 @@ def _mentions(
         mentions.append(mention)
     _resolve(tokens, mentions, gazetteer)
     if person_surfaces:
-        _drop_person_names(mentions, person_surfaces)
+        _drop_person_names(mentions, person_surfaces, surfaces)
     return [m for m in mentions if m.chosen is not None]
 
 
@@ -198,16 +199,22 @@ def _cue_hits(tokens: Tokens, gazetteer: Gazetteer) -> dict[str, int]:
     return {code: len(keys) for code, keys in found.items()}
 
 
-def _drop_person_names(mentions: list[Mention], person_surfaces: set[str]) -> None:
-    for m in mentions:
-        if m.chosen is None or m.surface.casefold() not in person_surfaces:
+def _surface(surfaces: list[str], start: int, end: int) -> str:
+    """The casefolded words of tokens ``start`` to ``end``, joined by spaces."""
+    return " ".join(surfaces[start:end]).casefold()
+
+
+def _drop_person_names(
+    mentions: list[Mention], person_surfaces: set[str], surfaces: list[str]
+) -> None:
+    person = [_surface(surfaces, m.start, m.end) in person_surfaces for m in mentions]
+    for m, is_person in zip(mentions, person, strict=True):
+        if m.chosen is None or not is_person:
             continue
         country = m.chosen.country
         others = any(
-            o.chosen is not None
-            and o.chosen.country == country
-            and o.surface.casefold() not in person_surfaces
-            for o in mentions
+            o.chosen is not None and o.chosen.country == country and not o_person
+            for o, o_person in zip(mentions, person, strict=True)
         )
         if not others:
             m.chosen = None

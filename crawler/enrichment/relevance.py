@@ -85,9 +85,7 @@ _SECURITY_KEYS = WordMemo(_security_key)
 
 def security_words(words: Iterable[str]) -> int:
     """How many distinct security words (by key) a text's words hold."""
-    keys = set(map(_SECURITY_KEYS.__getitem__, words))
-    keys.discard(None)
-    return len(keys)
+    return len(set(filter(None, map(_SECURITY_KEYS.__getitem__, words))))
 
 
 def relevance(inputs: RelevanceInputs, weights: Weights = WEIGHTS) -> float:

@@ -18,7 +18,6 @@ Policy:
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from bisect import bisect_right
@@ -30,17 +29,25 @@ from typing import Any, Generic, TypeVar
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u0640]+")
 #: ``_WORD`` on a text in ASCII: there ``\w`` is exactly these characters.
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
-_end, _span = methodcaller("end"), methodcaller("span")
+_span = methodcaller("span")
 #: Sentence breaks: an end mark before a capital, digit, quote or Arabic letter, or a
-#: line break, each with the spaces after it. The cuts are where breaks end. One pattern
-#: per end mark and one for line breaks, their ends merged, give the cuts of the single
-#: alternation (an end mark's spaces run to the next non-space, like the line break's
-#: inside them, and no match holds another's first character), and each pattern starts
-#: with one literal character, which the regex engine skips to quickly.
+#: line break, each with the spaces after it. The cuts are where breaks end; the group
+#: makes ``split`` keep the breaks, so the pieces' lengths add up to the cuts.
 _END_MARKS = ".!?\u061f…"
 _AFTER_END_MARK = r"[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9\u0600-\u06ff])"
-_SENTENCE_ENDS = tuple((m, re.compile(re.escape(m) + _AFTER_END_MARK)) for m in _END_MARKS)
-_LINE_BREAK = re.compile(r"\n\s*")
+_BREAKS = re.compile(
+    "(" + "|".join([*(re.escape(m) + _AFTER_END_MARK for m in _END_MARKS), r"\n\s*"]) + ")"
+)
+#: UTF-8 bytes with every ASCII byte that is no word character made a space. The other
+#: bytes (those of wider characters) are kept, so the text decodes to as many
+#: characters as it had: offsets stay valid, and in an ASCII stretch the words are
+#: exactly the runs that ``str.split`` returns.
+_ASCII_NON_WORD_TO_SPACE = bytes(
+    b if b >= 0x80 or chr(b).isalnum() or chr(b) == "_" else 0x20 for b in range(256)
+)
+#: Characters of no word that are common in wider texts, made spaces before such a
+#: sentence is split (an optimisation only: :func:`_wide_words` is exact without it).
+_WIDE_PUNCTUATION = "’“”«»—–،"
 _AR_MARKS = re.compile("[\u064b-\u0650\u0652-\u065f\u0670\u0640]")  # all harakat but shadda
 _SHADDA = "\u0651"
 _AR_FOLD = str.maketrans(
@@ -133,6 +140,19 @@ def alias_tokens(alias: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(token_keys(s)[0] for s in surfaces), surfaces
 
 
+def _wide_words(piece: str) -> list[str]:
+    """The words of a sentence that is not all ASCII, its ASCII characters of no word
+    already spaces: a whitespace-separated chunk of alphanumerics is one word
+    (``str.isalnum`` is ``\\w`` without the underscore), any other chunk is read with
+    ``_WORD``."""
+    for mark in _WIDE_PUNCTUATION:
+        piece = piece.replace(mark, " ")
+    chunks = piece.split()
+    if all(map(str.isalnum, chunks)):
+        return chunks
+    return [w for chunk in chunks for w in ((chunk,) if chunk.isalnum() else _WORD.findall(chunk))]
+
+
 class Tokens:
     """A text's tokens grouped by sentence.
 
@@ -158,22 +178,28 @@ class Tokens:
         self.sentence_first: list[int] = [0]
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._words: frozenset[str] | None = None
-        ends = set(map(_end, _LINE_BREAK.finditer(text)))
-        for mark, pattern in _SENTENCE_ENDS:
-            if mark in text:
-                ends.update(map(_end, pattern.finditer(text)))
-        cuts = [0, *sorted(ends), len(text)]
+        # Words: runs of word characters, which never hold whitespace, so splitting at
+        # whitespace once the ASCII characters of no word are spaces gives them
+        # directly in an ASCII sentence (most, even when a dash elsewhere makes the
+        # text wide) and, chunk by chunk, in a wider one (:func:`_wide_words`).
+        plain = (
+            text.encode("utf-8", "surrogatepass")
+            .translate(_ASCII_NON_WORD_TO_SPACE)
+            .decode("utf-8", "surrogatepass")
+        )
         surfaces, bounds, first = self.surfaces, self.sentence_bounds, self.sentence_first
-        ascii_words, words_of = _ASCII_WORD.findall, _WORD.findall
-        for start, end in itertools.pairwise(cuts):
-            # A sentence in ASCII (most, even when a dash elsewhere makes the text wide)
-            # is read with the ASCII pattern: same words, much cheaper per character.
-            piece = text[start:end]
-            words = ascii_words(piece) if piece.isascii() else words_of(piece)
+        parts = iter(_BREAKS.split(text))  # sentence, break, sentence, ..., sentence
+        start = 0
+        for sentence in parts:
+            end = start + len(sentence)
+            piece = plain[start:end]
+            words = piece.split() if piece.isascii() else _wide_words(piece)
+            cut = end + len(next(parts, ""))
             if words:
                 surfaces += words
-                bounds.append((start, end))
+                bounds.append((start, cut))
                 first.append(len(surfaces))
+            start = cut
 
     def __len__(self) -> int:
         return len(self.surfaces)

@@ -17,9 +17,9 @@ Policy:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from crawler.enrichment.tokens import WordMemo, alias_tokens, token_keys
@@ -51,6 +51,10 @@ class Match(NamedTuple):
 
 #: Builds a Match without the Python-level ``__new__`` of NamedTuple (the hot path).
 _new_match = tuple.__new__
+_second = itemgetter(1)
+#: A word's first step in :meth:`LayeredTrie.scan`: the node to walk on from, and the
+#: one-word aliases found, ``(layer, aliases)`` per layer.
+_Start = tuple[dict[str, Any] | None, tuple[tuple[int, tuple[Alias, ...]], ...]]
 
 
 def case_rules(surfaces: Sequence[str]) -> tuple[int, ...] | None:
@@ -179,7 +183,11 @@ class LayeredTrie:
             else:
                 self._merge(into.setdefault(key, {}), child, layer)
 
-    def _root_child(self, surface: str) -> dict[str, Any] | None:
+    def _root_child(self, surface: str) -> _Start | None:
+        """The first step from word ``surface``, or None when no alias may start there:
+        the node to walk on from (None when no alias goes on) and the one-word aliases
+        found, ``(layer, aliases)`` per layer, their case rules already checked against
+        ``surface`` (they involve this word only)."""
         for key in token_keys(surface):
             child = self.root.get(key)
             if child is None:
@@ -190,59 +198,61 @@ class LayeredTrie:
                 or (rule == CAPITAL and surface[:1].isupper())
                 or (rule == ALL_CAPS and surface.isupper())
             ):
-                return child
+                words: list[tuple[int, tuple[Alias, ...]]] = []
+                for layer, aliases, cased in child.get(_END, ()):
+                    if cased:
+                        aliases = _case_filter(aliases, (surface,), 0)
+                    if aliases:
+                        words.append((layer, aliases))
+                walk_on = child if len(child) > (_END in child) else None
+                if walk_on is None and not words:
+                    return None
+                return walk_on, tuple(words)
         return None
 
     def scan(self, surfaces: Sequence[str]) -> list[list[Match]]:
         """Leftmost-longest matches of each layer over a text's words."""
         found: list[list[Match]] = [[] for _ in range(self.layers)]
-        resume = [0] * self.layers
-        lowest = 0
+        resume = [0] * self.layers  # per layer, the first token not yet consumed
         n = len(surfaces)
         keys_of = token_keys
-        # Each word's first node, or None; a node is never empty, so ``compress`` keeps
-        # exactly the positions where an alias may start (both loops in C).
-        firsts: list[Any] = list(map(self._first.__getitem__, surfaces))
-        for i in compress(range(n), firsts):
-            if i < lowest:
-                continue
-            node = firsts[i]
-            here = node.get(_END)
-            ends = [] if here is None else [(i + 1, here)]
-            j = i + 1
-            # Walk on while the next word continues an alias (a node with only an end
-            # has no continuation).
-            while j < n and (here is None or len(node) > 1):
-                for key in keys_of(surfaces[j]):
-                    child = node.get(key)
-                    if child is not None:
+        # Each word's first step (:meth:`_root_child`); ``filter`` keeps exactly the
+        # positions where an alias may start (the loops in C).
+        steps: Iterator[tuple[int, Any]] = enumerate(map(self._first.__getitem__, surfaces))
+        for i, (node, one_word) in filter(_second, steps):
+            if node is not None:
+                # Walk on while the next word continues an alias, noting where aliases
+                # end (a node with only an end has no continuation).
+                ends = []
+                j = i + 1
+                while j < n:
+                    for key in keys_of(surfaces[j]):
+                        child = node.get(key)
+                        if child is not None:
+                            break
+                    else:
                         break
-                else:
-                    break
-                node = child
-                j += 1
-                here = node.get(_END)
-                if here is not None:
-                    ends.append((j, here))
-            if not ends:
-                continue
-            claimed = 0  # bit per layer that matched from here
-            for end, entries in reversed(ends):
-                for layer, aliases, cased in entries:
-                    bit = 1 << layer
-                    if claimed & bit or i < resume[layer]:
-                        continue
-                    if cased:
-                        if len(aliases) == 1 and aliases[0].case is CAPITALISED_WORD:
-                            if not surfaces[i][:1].isupper():  # _case_filter, inlined
-                                continue
-                        else:
+                    node = child
+                    j += 1
+                    here = node.get(_END)
+                    if here is not None:
+                        ends.append((j, here))
+                        if len(node) == 1:
+                            break
+                # The longest first; a match moves its layer's resume point past ``i``,
+                # so shorter aliases of that layer from here are passed over.
+                for end, entries in reversed(ends):
+                    for layer, aliases, cased in entries:
+                        if i < resume[layer]:
+                            continue
+                        if cased:
                             aliases = _case_filter(aliases, surfaces, i)
                             if not aliases:
                                 continue
-                    found[layer].append(_new_match(Match, (i, end, aliases)))
-                    resume[layer] = end
-                    claimed |= bit
-            if claimed:
-                lowest = min(resume)
+                        found[layer].append(_new_match(Match, (i, end, aliases)))
+                        resume[layer] = end
+            for layer, aliases in one_word:
+                if i >= resume[layer]:
+                    found[layer].append(_new_match(Match, (i, i + 1, aliases)))
+                    resume[layer] = i + 1
         return found

@@ -3,9 +3,14 @@ words that need a cue, riots over protests, agreements versus talks."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from crawler.enrichment import enrich_article
+from crawler.enrichment import enrich_article, matchers
+from crawler.enrichment.data import load
+from crawler.enrichment.events import EventIndex, _cue_masks
+from crawler.enrichment.tokens import Tokens, tokenize
 
 E, B, V = "explosions/remote violence", "battles", "violence against civilians"
 P, R, S = "protests", "riots", "strategic developments"
@@ -105,3 +110,34 @@ def test_long_sentences_are_shortened() -> None:
     sentence = "Rockets struck the base " + "and more words " * 60 + "."
     event = enrich_article({"body": sentence})["event_types"][0]
     assert len(event["sentence"]) <= 400 and event["sentence"].endswith("…")
+
+
+def _reference_cue_masks(
+    tokens: Tokens, sentence: int, hidden: set[int], index: EventIndex
+) -> tuple[int, list[int]]:
+    # The policy the plain way: each word's mask, cleared before an attribution word
+    # (as found) and inside negative phrases.
+    span = tokens.sentence_tokens(sentence)
+    found = [index.mask(tokens.surfaces[t]) for t in span]
+    attribution = index.bits["<attribution>"]
+    masks = [
+        0 if (k + 1 < len(found) and found[k + 1] & attribution) or t in hidden else found[k]
+        for k, t in enumerate(span)
+    ]
+    return span.start, masks
+
+
+def test_cue_masks_match_the_plain_definition() -> None:
+    index = matchers().events
+    data = load("events")
+    vocab = [w for words in data["cues"].values() for w in words if not w.startswith("union:")]
+    vocab += [*data["attribution_words"], *data["sport_cues"], "the", "x", "."]
+    rng = random.Random(13)
+    for _ in range(300):
+        words = [rng.choice([w, w.capitalize()]) for w in rng.choices(vocab, k=60)]
+        tokens = tokenize(" ".join(words).replace(" . ", ". X "))
+        hidden = set(rng.sample(range(len(tokens)), rng.randrange(0, 6)))
+        for sentence in range(len(tokens.sentence_bounds)):
+            assert _cue_masks(tokens, sentence, hidden, index) == _reference_cue_masks(
+                tokens, sentence, hidden, index
+            )

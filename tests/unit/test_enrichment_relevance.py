@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 
 from crawler.enrichment import enrich_article
-from crawler.enrichment.relevance import RelevanceInputs, relevance, section_hint
+from crawler.enrichment.data import load
+from crawler.enrichment.relevance import (
+    RelevanceInputs,
+    relevance,
+    section_hint,
+    security_words,
+)
+from crawler.enrichment.tokens import token_keys
 
 ROCKETS = "Two rockets struck a base hosting US troops in Baghdad, Iraqi officials said."
 
@@ -66,3 +74,15 @@ def test_section_hint_words() -> None:
     assert section_hint(["World/Middle East"])
     assert section_hint([None, "Security"])
     assert not section_hint(["Entertainment News", "Sport", None])
+
+
+def test_security_words_are_the_distinct_keys_found() -> None:
+    listed = load("relevance")["security_words"]
+    keys = frozenset(token_keys(w)[0] for w in listed)
+    assert "" not in keys  # a found key is never falsy
+    rng = random.Random(11)
+    vocab = [*listed, *(w.upper() for w in listed), *("و" + w for w in listed), "the", "x"]
+    for _ in range(2000):
+        words = rng.choices(vocab, k=rng.randrange(0, 30))
+        found = {next((k for k in token_keys(w) if k in keys), None) for w in words}
+        assert security_words(words) == len(found - {None}), words

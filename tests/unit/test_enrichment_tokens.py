@@ -6,6 +6,7 @@ import itertools
 import pickle
 import random
 import re
+import sys
 
 import pytest
 
@@ -120,6 +121,21 @@ _PIECES = [
     "é",
     "🙂",
     ",",
+    "_",
+    "\x00",
+    "\x1f",
+    "\x85",
+    "\u3000",
+    "\u200c",
+    "\ud800",
+    "‿",
+    "·",
+    "،",
+    "–",
+    "ً",
+    "ª",
+    "l’armée",
+    "«\xa0",
 ]
 
 
@@ -150,6 +166,20 @@ def test_tokens_and_sentences_match_the_plain_definitions() -> None:
             spans = [m.span() for m in _REF_WORD.finditer(text, start, end)]
             got = [tokens.span(t) for t in tokens.sentence_tokens(sentence)]
             assert got == spans, text
+
+
+def test_every_character_is_read_as_the_word_pattern_reads_it() -> None:
+    # Each character between and inside words, in sentences in ASCII (the first text)
+    # and in wider ones: every code point of the first plane (surrogates included),
+    # every 61st above it.
+    texts = [" ".join(f"a{c}b {c} 1{c}{c}_" for c in map(chr, range(128)))]
+    points = [*range(0x10000), *range(0x10000, sys.maxunicode + 1, 61)]
+    for block in range(0, len(points), 512):
+        chars = map(chr, points[block : block + 512])
+        texts.append(" ".join(f"a{c}b {c} é{c}{c}_ {c}ع" for c in chars))
+    for text in texts:
+        tokens = tokenize(text)
+        assert (tokens.surfaces, tokens.sentence_bounds, tokens.sentence_first) == _reference(text)
 
 
 def test_word_memo_computes_once_and_starts_afresh_when_full(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from crawler.enrichment.tokens import tokenize
-from crawler.enrichment.trie import AliasTrie, LayeredTrie
+import random
+
+from crawler.enrichment.tokens import token_keys, tokenize
+from crawler.enrichment.trie import _END, AliasTrie, LayeredTrie, Match, case_ok
 
 
 def scan(trie: LayeredTrie, text: str) -> list[list[tuple[str, str]]]:
@@ -73,3 +75,68 @@ def test_arabic_clitics_match_aliases_written_without_them() -> None:
     assert scan(trie, "وكتائب حزب الله ولحزب الله") == [
         [("وكتائب حزب الله", "kh"), ("ولحزب الله", "hezbollah")]
     ]
+
+
+# The scan written the plain way (module policy): every position and layer, the first
+# step and the walk without memos, and every alias's case rule checked in place.
+def _reference_scan(trie: LayeredTrie, surfaces: list[str]) -> list[list[Match]]:
+    found: list[list[Match]] = [[] for _ in range(trie.layers)]
+    resume = [0] * trie.layers
+    for i in range(len(surfaces)):
+        node = None
+        for key in token_keys(surfaces[i]):
+            if key in trie.root and case_ok((trie._first_rule[key],), surfaces, i):
+                node = trie.root[key]
+                break
+        if node is None:
+            continue
+        ends = []
+        j = i
+        while True:
+            if _END in node:
+                ends.append((j + 1, node[_END]))
+            if j + 1 == len(surfaces):
+                break
+            step = [node[k] for k in token_keys(surfaces[j + 1]) if k in node]
+            if not step:
+                break
+            node, j = step[0], j + 1
+        claimed: set[int] = set()
+        for end, entries in reversed(ends):
+            for layer, aliases, _ in entries:
+                if layer in claimed or i < resume[layer]:
+                    continue
+                ok = tuple(a for a in aliases if a.case is None or case_ok(a.case, surfaces, i))
+                if ok:
+                    found[layer].append(Match(i, end, ok))
+                    resume[layer] = end
+                    claimed.add(layer)
+    return found
+
+
+_VOCAB = ["iraq", "gaza", "city", "strip", "islamic", "state", "us", "the", "hague", "attack"]
+_VOCAB += ["drone", "al", "shams", "kataib", "hezbollah", "brigades", "حزب", "الله", "العراق"]
+
+
+def _cased(rng: random.Random, word: str) -> str:
+    return rng.choice([word, word.capitalize(), word.upper()])
+
+
+def test_scan_matches_the_plain_definition_on_random_tries_and_texts() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        tries = []
+        for _layer in range(3):
+            alias_trie = AliasTrie(cased=rng.random() < 0.7)
+            for n in range(rng.randrange(1, 25)):
+                words = rng.choices(_VOCAB, k=rng.choice([1, 1, 1, 2, 2, 3, 4]))
+                alias_trie.add(" ".join(_cased(rng, w) for w in words), f"t{n % 7}")
+            tries.append(alias_trie)
+        trie = LayeredTrie(tries)
+        for _text in range(20):
+            words = rng.choices([*_VOCAB, "said", "on", "x"], k=rng.randrange(0, 40))
+            prefixes = ["", "", "", "و", "ب", "لل", "ال"]
+            surfaces = [
+                rng.choice(prefixes) + w if w[0] >= "\u0600" else _cased(rng, w) for w in words
+            ]
+            assert trie.scan(surfaces) == _reference_scan(trie, surfaces), surfaces
