@@ -53,8 +53,7 @@ from crawler.dedup.minhash import (
     BandPlan,
     Permutations,
     scalar_key,
-    shingles,
-    window_hashes,
+    window_sums,
 )
 from crawler.dedup.model import DedupConfig, Document
 from crawler.dedup.normalize import (
@@ -62,6 +61,7 @@ from crawler.dedup.normalize import (
     Tokens,
     exact_hash,
     line_hash,
+    mix64,
     token_hashes,
     tokenize,
     unique,
@@ -285,7 +285,7 @@ class Fingerprinter:
                 gone[dropped] = True
                 keep = ~gone[tokens.paragraph]
                 hashes, anchor, stop = hashes[keep], anchor[keep], stop[keep]
-        full, lead = _full_and_lead(hashes, cfg.shingle_words, cfg.lead_words)
+        full, lead, skeleton = _shingle_sets(hashes, stop, cfg.shingle_words, cfg.lead_words)
         content = unique(hashes[~stop])
         start_lead, start_loose = cfg.num_perm, cfg.num_perm + cfg.lead_perm
         start_skeleton = start_loose + cfg.loose_perm
@@ -293,7 +293,6 @@ class Fingerprinter:
         sig = perms.signature(full, 0, cfg.num_perm)
         lead_sig = perms.signature(lead, start_lead, cfg.lead_perm)
         loose_sig = perms.signature(content, start_loose, cfg.loose_perm)
-        skeleton = shingles(_skeleton(hashes, stop), SKELETON_GRAM)
         skeleton_sig = perms.signature(skeleton, start_skeleton, cfg.skeleton_perm)
         published = parse_published(doc.published)
         words = len(hashes)
@@ -345,32 +344,47 @@ class Fingerprinter:
         return fp
 
 
-def _full_and_lead(hashes: U64, size: int, lead_words: int) -> tuple[U64, U64]:
-    """The shingles of the body and of its first ``lead_words`` tokens (one pass: the
-    lead's windows are the first of the body's)."""
-    if len(hashes) < size or size <= 1:
-        return unique(hashes), unique(hashes[:lead_words])
-    windows = window_hashes(hashes, size)
-    head = min(len(hashes), lead_words)
-    lead = unique(windows[: head - size + 1]) if head >= size else unique(hashes[:lead_words])
-    return unique(windows), lead
+def _shingle_sets(
+    hashes: U64, stop: npt.NDArray[np.bool_], size: int, lead_words: int
+) -> tuple[U64, U64, U64]:
+    """The distinct shingles of the body (``size``-token windows) and of its first
+    ``lead_words`` tokens, and the shingles of its skeleton (:func:`_skeleton`,
+    ``SKELETON_GRAM``-token windows, repeats kept: only a signature, the same for a set
+    and its repeats, is made of them): what :func:`crawler.dedup.minhash.shingles` gives,
+    the lead's windows taken as the first of the body's, both kinds mixed in one pass."""
+    skeleton = _skeleton(hashes, stop)
+    body_count = len(hashes) - size + 1 if len(hashes) >= size > 1 else 0
+    skeleton_count = len(skeleton) - SKELETON_GRAM + 1 if len(skeleton) >= SKELETON_GRAM > 1 else 0
+    sums = np.empty(body_count + skeleton_count, dtype=np.uint64)
+    if body_count:
+        window_sums(hashes, size, out=sums[:body_count])
+    if skeleton_count:
+        window_sums(skeleton, SKELETON_GRAM, out=sums[body_count:])
+    windows = mix64(sums)
+    if body_count:
+        head = min(len(hashes), lead_words)
+        full = unique(windows[:body_count])
+        lead = unique(windows[: head - size + 1]) if head >= size else unique(hashes[:lead_words])
+    else:
+        full, lead = unique(hashes), unique(hashes[:lead_words])
+    return full, lead, windows[body_count:] if skeleton_count else skeleton
 
 
 def _skeleton(hashes: U64, stop: npt.NDArray[np.bool_]) -> U64:
     """Stopwords as themselves (droppable function words left out), each run of other
     words as one placeholder."""
-    droppable = _DROPPABLE.contains(hashes)
-    if droppable.any():
-        hashes, stop = hashes[~droppable], stop[~droppable]
-    if not len(hashes):
-        return hashes
-    marked = np.where(stop, hashes, _PLACEHOLDER)
-    keep = np.ones(len(marked), dtype=bool)
-    keep[1:] = stop[1:] | stop[:-1]
+    kept = _DROPPABLE.outside(hashes)
+    marked = np.where(stop, hashes, _PLACEHOLDER)[kept]
+    if not len(marked):
+        return marked
+    stop = stop[kept]
+    keep = np.empty(len(marked), dtype=bool)
+    keep[0] = True
+    np.logical_or(stop[1:], stop[:-1], out=keep[1:])
     return marked[keep]
 
 
 def _anchor_sequence(values: U64) -> U16:
     """Distinct anchors in order of first use, at most ``MAX_ANCHORS``, as 16-bit hashes."""
-    ordered = list(dict.fromkeys((values & np.uint64(0xFFFF)).tolist()))[:MAX_ANCHORS]
+    ordered = list(dict.fromkeys(values.astype(np.uint16).tolist()))[:MAX_ANCHORS]
     return np.array(ordered, dtype=np.uint16)

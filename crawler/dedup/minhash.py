@@ -13,9 +13,9 @@ and no atomic check-and-insert. Here:
   arithmetic and mixed with splitmix64;
 - each permutation is ``h_i(x) = (a_i * x + b_i) mod 2**32`` with odd ``a_i`` (a
   bijection of the 32-bit values, applied to well-mixed shingle hashes); one numpy
-  uint32 table (the products ``a_i * x``, then ``+ b_i``) holds every permutation of
-  every shingle, and its row minimum is the signature (uint32 halves the memory
-  traffic of uint64 and needs no modulo);
+  uint32 table (``a_i * x + b_i``, one ``einsum`` of the rows ``(a_i, b_i)`` with the
+  columns ``(x, 1)``) holds every permutation of every shingle, and its row minimum is
+  the signature (uint32 halves the memory traffic of uint64 and needs no modulo);
 - signatures are uint32 while computed; stores keep their low 16 bits (b-bit
   MinHash: two random values agree on 16 bits with probability 2**-16, which the
   Jaccard estimator corrects for), a quarter of datasketch's 64-bit values;
@@ -26,6 +26,8 @@ same signatures in every process and every run.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +43,6 @@ _GOLD = np.uint64(0x9E3779B97F4A7C15)
 _C2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _S32 = np.uint64(32)
 _BLOCK = 1 << 17  # permuted values per signature block
-_EINSUM_MIN = 1 << 14  # products from which einsum builds the table (see _products)
 _EMPTY = np.uint32(0xFFFFFFFF)
 _EMPTY16 = np.uint16(0xFFFF)
 _NO_KEYS = np.zeros(0, dtype=np.uint64)
@@ -70,12 +71,29 @@ def shingles(hashes: U64, size: int) -> U64:
 def window_hashes(hashes: U64, size: int) -> U64:
     """Hash of each ``size``-token window of ``hashes`` in order (``len(hashes) >= size >
     1``): the shingles before deduplication, so that the windows of a prefix are a prefix."""
-    count = len(hashes) - size + 1
-    combined = hashes[:count].copy()
-    for offset in range(1, size):
-        combined *= _GOLD if offset % 2 else _C2
-        combined += hashes[offset : count + offset]
-    return mix64(combined)
+    return mix64(window_sums(hashes, size))
+
+
+def window_sums(hashes: U64, size: int, out: U64 | None = None) -> U64:
+    """What :func:`window_hashes` mixes: for each window, ``h[0]``, then ``* GOLD + h[1]``,
+    ``* C2 + h[2]``, ``* GOLD + h[3]`` ... (odd offsets multiply by GOLD, even ones by C2),
+    modulo 2**64. That is ``sum(h[k] * c[k])`` with ``c[k]`` the product of the multipliers
+    after offset ``k``: one product of the (overlapping) windows with ``c``, written to
+    ``out`` when given."""
+    count = max(len(hashes) - size + 1, 0)
+    flat = np.ascontiguousarray(hashes, dtype=np.uint64)
+    windows = np.ndarray((count, size), dtype=np.uint64, buffer=flat, strides=(8, 8))
+    return np.matmul(windows, _window_coefficients(size), out=out)
+
+
+@lru_cache(maxsize=16)
+def _window_coefficients(size: int) -> U64:
+    """The ``c[k]`` of :func:`window_sums` for windows of ``size`` tokens."""
+    coefficients = [1]
+    for offset in range(size - 1, 0, -1):
+        multiplier = int(_GOLD) if offset % 2 else int(_C2)
+        coefficients.insert(0, coefficients[0] * multiplier % 2**64)
+    return np.array(coefficients, dtype=np.uint64)
 
 
 class Permutations:
@@ -88,7 +106,7 @@ class Permutations:
         self.a = rng.integers(0, 2**32, size=count, dtype=np.uint32) | np.uint32(1)
         self.b = rng.integers(0, 2**32, size=count, dtype=np.uint32)
         self.count = count
-        self._b = self.b[:, None]
+        self._ab = np.stack([self.a, self.b], axis=1)  # (a, b) of each permutation
 
     def signature(self, values: U64, start: int = 0, count: int | None = None) -> U32:
         """MinHash signature of the set ``values`` under permutations
@@ -96,29 +114,24 @@ class Permutations:
         count = self.count - start if count is None else count
         if not len(values):
             return np.full(count, _EMPTY, dtype=np.uint32)
-        x = (values >> _S32).astype(np.uint32)
-        a = self.a[start : start + count]
-        b = self._b[start : start + count]
+        ab = self._ab[start : start + count]
         step = max(1, _BLOCK // max(count, 1))
-        if len(x) <= step:  # one block: no running minimum
-            block = _products(a, x)
-            block += b
-            return np.asarray(block.min(axis=1))
+        if len(values) <= step:  # one block: no running minimum
+            return np.minimum.reduce(_table(ab, values), axis=1)
         out = np.full(count, _EMPTY, dtype=np.uint32)
-        for lo in range(0, len(x), step):
-            block = _products(a, x[lo : lo + step])
-            block += b
-            np.minimum(out, block.min(axis=1), out=out)
+        for lo in range(0, len(values), step):
+            np.minimum(out, np.minimum.reduce(_table(ab, values[lo : lo + step]), axis=1), out=out)
         return out
 
 
-def _products(a: U32, x: U32) -> U32:
-    """The (len(a), len(x)) table ``a[i] * x[j] mod 2**32``. From ``_EINSUM_MIN``
-    products on ``einsum`` builds it, about a quarter faster than a broadcast
-    ``multiply`` (whose inner loops take one value of ``a`` each); same products."""
-    if len(a) * len(x) >= _EINSUM_MIN:
-        return np.einsum("i,j->ij", a, x)
-    return np.multiply(a[:, None], x)
+def _table(ab: U32, values: U64) -> U32:
+    """The (len(ab), len(values)) table ``a[i] * x[j] + b[i] mod 2**32`` of the top 32 bits
+    ``x`` of ``values``: one ``einsum`` of the rows ``(a, b)`` with the columns ``(x, 1)``,
+    a single pass over the table (unsigned 32-bit sums of products wrap modulo 2**32)."""
+    columns = np.empty((2, len(values)), dtype=np.uint32)
+    columns[0] = values >> _S32
+    columns[1] = 1
+    return np.einsum("ik,kj->ij", ab, columns)
 
 
 def band_hashes(sig: U32, bands: int, rows: int = 0) -> U64:
@@ -198,9 +211,11 @@ class BandPlan:
 
     def keys(self, sigs: list[U32], bucket: int = 0) -> U64:
         """Every key, in plan order (the skeleton's bucket-major)."""
-        values = np.concatenate([sig[:size] for sig, size in zip(sigs, self.sizes, strict=True)])
-        table = mix64(values.astype(np.uint64) + self.row_salt)
-        base = np.bitwise_xor.reduceat(table, self.starts)[self.spread]
+        values = np.concatenate(
+            [sig[:size] for sig, size in zip(sigs, self.sizes, strict=True)], dtype=np.uint64
+        )
+        values += self.row_salt
+        base = np.bitwise_xor.reduceat(mix64(values), self.starts).take(self.spread)
         base += self.salts(bucket)
         keys = mix64(base)
         keys &= MASK63

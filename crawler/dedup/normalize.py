@@ -118,7 +118,8 @@ def unique(values: U64) -> U64:
     """Sorted distinct values (faster than ``np.unique`` on short arrays)."""
     if len(values) < 2:
         return values.copy()
-    ordered = np.sort(values)
+    ordered = values.copy()
+    ordered.sort()
     keep = np.empty(len(ordered), dtype=bool)
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
@@ -155,7 +156,15 @@ class HashSet:
             return np.zeros(len(hashes), dtype=bool)
         slots = np.right_shift(hashes, self.shift)
         slots &= self.mask
-        return np.asarray(self.table[slots] == hashes)
+        return np.asarray(self.table.take(slots.view(np.int64)) == hashes)
+
+    def outside(self, hashes: U64) -> npt.NDArray[np.bool_]:
+        """True for the hashes not in the set (``~contains``, one pass fewer)."""
+        if not self.size:
+            return np.ones(len(hashes), dtype=bool)
+        slots = np.right_shift(hashes, self.shift)
+        slots &= self.mask
+        return np.asarray(self.table.take(slots.view(np.int64)) != hashes)
 
 
 _SENTENCE_END = np.frombuffer(b".!?:", dtype=np.uint8)
@@ -228,25 +237,28 @@ def _byte_tokens(data: bytes) -> tuple[U64, npt.NDArray[np.intp], npt.NDArray[np
 
     Separators become 0 bytes, so each token's polynomial hash is one segment sum of
     ``byte * P**-offset`` (times ``P**end``); the capital and sentence-opening tests read
-    two bytes at a time through :func:`_pair_tables`."""
+    the two bytes before a token and its first two (one 4-byte read) through
+    :func:`_pair_tables`."""
     folded = data.translate(_TRANSLATE)
     if not data.isascii():
         folded = _LATIN_CAPITAL.sub(_fold_latin, _SEPARATORS.sub(_blank, folded))
     raw = np.frombuffer(b"\0" + folded + b"\0", dtype=np.uint8)
     word = raw.astype(bool)
-    change = np.flatnonzero(word[1:] != word[:-1])
+    change = np.not_equal(word[1:], word[:-1]).nonzero()[0]
     starts, ends = change[0::2], change[1::2]  # offsets in ``data`` (the pad shifts by one)
     if not len(starts):
         return np.zeros(0, dtype=np.uint64), starts, np.zeros(0, dtype=bool)
     size = len(raw)
     _ensure_powers(size + 1)
-    hashes = np.add.reduceat(raw * _POW_INV[:size], starts + 1)
-    hashes *= _POW[ends]
-    hashes += (ends - starts).astype(np.uint64)
+    hashes = np.add.reduceat((raw * _POW_INV[:size])[1:], starts)
+    hashes *= _POW.take(ends)
+    hashes += ends.view(np.uintp)  # + the length ends - starts (offsets are not negative)
+    hashes -= starts.view(np.uintp)
     hashes = mix64(hashes)
     padded = b" \n" + data + b" "  # padded[i + 2] == data[i]; a start of data opens a line
-    pairs = np.ndarray((len(padded) - 1,), dtype="<u2", buffer=padded, strides=(1,))
-    capital = _KIND[pairs[2:][starts]] > _OPENING[pairs[starts]]
+    # the two bytes before each token and its first two, as ``before | first << 16``
+    around = np.ndarray((len(padded) - 3,), dtype="<u4", buffer=padded, strides=(1,)).take(starts)
+    capital = _KIND.take(around >> 16) > _OPENING.take(around & 0xFFFF)
     return hashes, starts, capital
 
 
@@ -260,21 +272,22 @@ _STOPSET = HashSet(_STOP_HASHES)
 
 
 def split_paragraphs(body: str) -> list[str]:
-    """Blank-line-separated blocks, or lines when the body has no blank line."""
+    """Blank-line-separated blocks, or lines when the body has no blank line, each as
+    ``" ".join(block.split())``: skipped when there is nothing to squash (every whitespace
+    character but the space is unprintable)."""
     if not body.isascii() and not unicodedata.is_normalized("NFC", body):
         body = unicodedata.normalize("NFC", body)
     blocks = _BLOCK.split(body.strip())
     if len(blocks) == 1:
         blocks = body.splitlines()
-    return [_squash(b) for b in blocks if b and not b.isspace()]
-
-
-def _squash(block: str) -> str:
-    """``" ".join(block.split())``, skipped when there is nothing to squash (every
-    whitespace character but the space is unprintable)."""
-    if block.isprintable() and "  " not in block and block[0] != " " and block[-1] != " ":
-        return block
-    return " ".join(block.split())
+    out = []
+    for block in blocks:
+        if not block or block.isspace():
+            continue
+        if not block.isprintable() or "  " in block or block[0] == " " or block[-1] == " ":
+            block = " ".join(block.split())
+        out.append(block)
+    return out
 
 
 def paragraph_kind(paragraph: str) -> str:
@@ -316,7 +329,8 @@ def clean_paragraphs(body: str) -> list[str]:
     """Paragraphs with boilerplate removed and the dateline cut (steps 1-3)."""
     kept: list[str] = []
     for paragraph in split_paragraphs(body):
-        kind = paragraph_kind(paragraph)
+        # the rule of :func:`paragraph_kind`
+        kind = "" if paragraph.count(" ") >= _SHORT_WORDS else _short_kind(paragraph)
         if kind == "cut" and kept:
             break
         if kind:
@@ -335,16 +349,18 @@ def tokenize(body: str) -> Tokens:
     paragraphs = clean_paragraphs(body)
     text = "\n".join(paragraphs)
     data = text.encode("utf-8")
-    if len(data) == len(text):  # ASCII: characters are bytes
-        sizes = [len(p) + 1 for p in paragraphs]
+    hashes, starts, capital = _byte_tokens(data)
+    if data.count(b"\n") == len(paragraphs) - 1:  # no paragraph holds a newline
+        # a token's paragraph: the newlines before it
+        newlines = np.equal(np.frombuffer(data, dtype=np.uint8), 10).nonzero()[0]
+        paragraph = newlines.searchsorted(starts)
     else:
         sizes = [len(p.encode("utf-8")) + 1 for p in paragraphs]
-    hashes, starts, capital = _byte_tokens(data)
-    bounds = np.cumsum(sizes, dtype=np.intp)
-    paragraph = np.searchsorted(bounds, starts, side="right")
+        paragraph = np.searchsorted(np.cumsum(sizes, dtype=np.intp), starts, side="right")
     stop = stopword_mask(hashes)
-    anchor = capital & ~stop
-    return Tokens(hashes, paragraph, anchor, stop, [line_hash(p) for p in paragraphs], paragraphs)
+    anchor = np.greater(capital, stop)  # capital and not a stopword
+    lines = _line_hashes(paragraphs, text, data)
+    return Tokens(hashes, paragraph, anchor, stop, lines, paragraphs)
 
 
 #: An empty 8-byte BLAKE2b state; copying it is cheaper than building a new one.
@@ -357,6 +373,24 @@ def line_hash(paragraph: str) -> int:
     state = _BLAKE8.copy()
     state.update(paragraph.casefold().encode("utf-8"))
     return int.from_bytes(state.digest(), "little") & _MASK63
+
+
+def _line_hashes(paragraphs: list[str], text: str, data: bytes) -> list[int]:
+    """:func:`line_hash` of each paragraph, ``text`` their lines and ``data`` its UTF-8
+    bytes: case folded and encoded once for all (folding maps no character to a newline;
+    ASCII text folds as its bytes do)."""
+    if not paragraphs:
+        return []
+    folded = data.lower() if len(data) == len(text) else text.casefold().encode("utf-8")
+    lines = folded.split(b"\n")
+    if len(lines) != len(paragraphs):  # a paragraph holds a newline
+        return [line_hash(p) for p in paragraphs]
+    copy, out = _BLAKE8.copy, []
+    for line in lines:
+        state = copy()
+        state.update(line)
+        out.append(int.from_bytes(state.digest(), "little") & _MASK63)
+    return out
 
 
 def exact_hash(hashes: U64) -> int:

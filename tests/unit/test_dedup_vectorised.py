@@ -11,8 +11,10 @@ from bench.dedup.fingerprint import measure
 from crawler.dedup.features import (
     KIND_OPENING,
     OPENING_WORDS,
+    SKELETON_GRAM,
     Fingerprinter,
-    _full_and_lead,
+    _shingle_sets,
+    _skeleton,
 )
 from crawler.dedup.minhash import (
     KIND_FULL,
@@ -58,14 +60,17 @@ def test_stopwords_are_found_among_words() -> None:
 def test_lead_windows_are_a_prefix_of_the_body_windows() -> None:
     rng = np.random.default_rng(5)
     hashes = _random_hashes(rng, 50)
+    stop = rng.random(50) < 0.4
     assert window_hashes(hashes, 3)[:10].tolist() == window_hashes(hashes[:12], 3).tolist()
     for size in (1, 2, 3, 5):
         for length in (0, 1, 2, 3, 4, 9, 50):
             for lead_words in (0, 2, 3, 8, 80):
                 part = hashes[:length]
-                full, lead = _full_and_lead(part, size, lead_words)
+                full, lead, skeleton = _shingle_sets(part, stop[:length], size, lead_words)
                 assert full.tolist() == shingles(part, size).tolist()
                 assert lead.tolist() == shingles(part[:lead_words], size).tolist()
+                expected = shingles(_skeleton(part, stop[:length]), SKELETON_GRAM)
+                assert np.unique(skeleton).tolist() == expected.tolist()
 
 
 def test_band_plan_gives_the_band_keys() -> None:
