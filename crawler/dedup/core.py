@@ -57,7 +57,16 @@ from crawler.dedup.minhash import jaccard
 from crawler.dedup.model import DedupConfig, Document, Verdict
 from crawler.dedup.normalize import Tokens, clean_paragraphs, line_hash, tokenize
 from crawler.dedup.offline import Prepared
-from crawler.dedup.stages import Compacted, Hit, Match, loose_matches, near_matches
+from crawler.dedup.stages import (
+    Compacted,
+    Estimates,
+    Hit,
+    Match,
+    estimates,
+    estimates_rows,
+    loose_matches,
+    near_matches,
+)
 from crawler.dedup.store_base import PENDING, U64, Columns, DedupStore, DedupTxn, Entry
 
 if TYPE_CHECKING:
@@ -84,6 +93,13 @@ def verdict_stats(verdict: Verdict) -> list[str]:
     else:
         keys.append("dedup/new")
     return keys
+
+
+def _rows(est: Estimates | None, rows: Sequence[int], every: bool) -> Estimates | None:
+    """``est`` of ``rows`` (all of them, in order, when ``every``)."""
+    if est is None or every:
+        return est
+    return estimates_rows(est, rows)
 
 
 def _load_store(settings: Any) -> DedupStore:
@@ -306,15 +322,25 @@ class Deduplicator:
         every = sorted(set(checked) | {i for i, _ in loose})
         cols = txn.columns(every) if every else Columns.from_entries([])
         row = {int(i): r for r, i in enumerate(cols.ids.tolist())}
+        probe = self._probe(fp)
+        # the near stage's estimates, made for every compared row at once: the loose stage
+        # reads its rows' from them
+        est = (
+            estimates(probe, cols)
+            if near and len(cols) and probe.words >= cfg.flash_min_words
+            else None
+        )
         hits: list[tuple[int, Hit]] = []  # (entry id, hit)
         if near:
-            near_cols = cols.take([row[i] for i in checked if i in row])
-            found = near_matches(self._probe(fp), near_cols, cfg)
+            at = [row[i] for i in checked if i in row]
+            near_cols = cols.take(at)
+            found = near_matches(probe, near_cols, cfg, _rows(est, at, near_cols is cols))
             hits = [(int(near_cols.ids[h.index]), h) for h in found]
         if len(fp.loose_query):  # always: the match graph must not depend on order
             matched = {i for i, _ in hits}
-            loose_cols = cols.take([r for i, r in row.items() if i not in matched])
-            found = loose_matches(self._probe(fp), loose_cols, cfg)
+            at = [r for i, r in row.items() if i not in matched]
+            loose_cols = cols.take(at)
+            found = loose_matches(probe, loose_cols, cfg, _rows(est, at, loose_cols is cols))
             hits += [(int(loose_cols.ids[h.index]), h) for h in found]
         if hits:
             entries = {e.id: e for e in txn.entries([i for i, _ in hits])}

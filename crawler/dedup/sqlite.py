@@ -3,10 +3,15 @@
 Policy:
 
 - WAL journal, ``synchronous=NORMAL``, a 64 MB page cache (the lookup-key index is
-  written at random places), a 60 s busy timeout; every check-and-insert
-  runs in ``BEGIN IMMEDIATE`` (the write lock is taken before the first read), so
-  two processes that receive copies of one story at the same moment are serialised
-  and agree on one canonical.
+  written at random places), a 60 s busy timeout. The WAL is checkpointed once it holds
+  ``wal_bytes`` (16 MB), not every 1000 pages (SQLite's default): consecutive commits
+  rewrite many of the same pages of the lookup-key and site-line indexes, and a
+  checkpoint copies each page once however many commits wrote it (and syncs less
+  often). After a checkpoint the file is cut back to that size; on close it is
+  checkpointed and truncated (when other processes' readers allow it within a few
+  seconds). Every check-and-insert runs in ``BEGIN IMMEDIATE`` (the write lock is taken
+  before the first read), so two processes that receive copies of one story at the same
+  moment are serialised and agree on one canonical.
 - On open: ``PRAGMA quick_check`` (a damaged file raises :class:`StoreCorrupted`,
   or with ``DEDUP_SQLITE_RESET_CORRUPT`` is moved aside as ``<path>.corrupt-<time>``
   and a new store started), the hashing parameters are compared with those the
@@ -14,9 +19,10 @@ Policy:
   host, or closed without committing) have their pending entries dropped.
 - Lookup keys live in a ``WITHOUT ROWID`` table keyed by (key, entry); each entry
   keeps its own keys so pruning deletes exactly its rows.
-- The fields the stages compare are kept in memory by entry id once read (at most
-  ``ROW_CACHE`` rows): a stored entry never changes them and ``AUTOINCREMENT`` never
-  gives a committed id again; a rolled-back transaction, a prune and ``open`` forget them.
+- The fields the stages compare are kept in memory by entry id once read or written
+  (at most ``ROW_CACHE`` rows): a stored entry never changes them and ``AUTOINCREMENT``
+  never gives a committed id again; a rolled-back transaction, a prune and ``open``
+  forget them.
 """
 
 from __future__ import annotations
@@ -49,20 +55,51 @@ from crawler.dedup.store_base import (
 DEFAULT_PATH = "output/.dedup/store.sqlite3"
 #: One-article site lines older than this are forgotten (bounds the table).
 _LINE_MAX_AGE = 30 * 86400
+#: Counts of a site's lines (a JSON array).
+_LINE_COUNTS = (
+    "SELECT s.line, s.n FROM json_each(?) AS j "
+    "CROSS JOIN site_lines AS s ON s.site = ? AND s.line = j.value"
+)
+#: The WAL is checkpointed when it reaches this size, and cut back to it afterwards.
+WAL_BYTES = 16 << 20
+#: How long closing waits for other processes' readers and writers to let the WAL be
+#: checkpointed and truncated (else it is left to them).
+_CLOSE_WAIT_MS = 5000
 
 
 class StoreCorrupted(RuntimeError):
     """The SQLite file failed its integrity check."""
 
 
+def _wal_mode(db: sqlite3.Connection, wait: float = 60.0) -> None:
+    """Switch ``db`` to WAL. Two processes creating the store at once can each hold the
+    lock the other needs for the switch; SQLite then answers "busy" without waiting, so
+    the switch is retried (for up to ``wait`` seconds, like any other busy lock)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(0.01)
+
+
 class SqliteStore(DedupStore):
     """SQLite-backed store at ``path`` (see module docstring)."""
 
     def __init__(
-        self, path: str | os.PathLike[str] = DEFAULT_PATH, *, reset_corrupt: bool = False
+        self,
+        path: str | os.PathLike[str] = DEFAULT_PATH,
+        *,
+        reset_corrupt: bool = False,
+        wal_bytes: int = WAL_BYTES,
     ) -> None:
         self.path = Path(path)
         self.reset_corrupt = reset_corrupt
+        self.wal_bytes = wal_bytes
         self.lock = threading.RLock()
         self.db: sqlite3.Connection | None = None
         self.now = int(time.time())
@@ -81,9 +118,12 @@ class SqliteStore(DedupStore):
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
+        _wal_mode(db)
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA cache_size=-65536")
+        page = int(db.execute("PRAGMA page_size").fetchone()[0])
+        db.execute(f"PRAGMA wal_autocheckpoint={max(1, self.wal_bytes // page)}")
+        db.execute(f"PRAGMA journal_size_limit={self.wal_bytes}")
         return db
 
     def _checked(self) -> sqlite3.Connection:
@@ -198,13 +238,10 @@ class SqliteStore(DedupStore):
 
     def line_counts(self, site: str, lines: Sequence[int]) -> dict[int, int]:
         assert self.db is not None
-        values = [int(v) for v in set(lines)]
+        values = json.dumps([int(v) for v in set(lines)])
         with self.lock:
-            rows = self.db.execute(
-                f"SELECT line, n FROM site_lines WHERE site = ? AND line IN ({marks(len(values))})",
-                (site, *values),
-            ).fetchall()
-        return {int(r[0]): int(r[1]) for r in rows}
+            rows = self.db.execute(_LINE_COUNTS, (values, site)).fetchall()
+        return dict(rows)
 
     def boilerplate_lines(self, min_count: int) -> dict[str, frozenset[int]] | None:
         assert self.db is not None
@@ -295,8 +332,12 @@ class SqliteStore(DedupStore):
                 "UPDATE runs SET state = 'closed' WHERE id = ? AND state = 'running'",
                 (self.run_id,),
             )
-        self.db.close()
-        self.db = None
+        try:
+            self.db.execute(f"PRAGMA busy_timeout={_CLOSE_WAIT_MS}")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # busy: left to the others
+        finally:
+            self.db.close()
+            self.db = None
 
     def size(self) -> int:
         assert self.db is not None

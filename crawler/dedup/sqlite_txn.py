@@ -1,6 +1,12 @@
 """The SQLite store's schema and its transaction (:class:`DedupTxn`): every read and write
 of one check-and-insert, run inside the ``BEGIN IMMEDIATE`` that
-:class:`crawler.dedup.sqlite.SqliteStore` opens."""
+:class:`crawler.dedup.sqlite.SqliteStore` opens.
+
+Lookup keys: the entries of every candidate key a check announces
+(:meth:`DedupTxn.prefetch`) are read with one statement at its first
+:meth:`SqliteTxn.candidates` (each key's newest :data:`KEY_CAP`) and counted in memory;
+what was read serves the check's other candidate searches until the next insert. Key
+lists go to SQLite as one JSON array (one statement text whatever their length)."""
 
 from __future__ import annotations
 
@@ -74,6 +80,13 @@ def row_entry(row: sqlite3.Row) -> Entry:
     )  # fmt: skip
 
 
+#: Entries stored under an exact key with that exact hash, oldest first.
+_EXACT = (
+    f"SELECT {', '.join(f'e.{c.strip()}' for c in COLUMNS.split(','))} "
+    "FROM keys k JOIN entries e ON e.id = k.entry "
+    "WHERE k.key = ? AND e.exact = ? ORDER BY e.id LIMIT ?"
+)
+
 #: What the stages compare of an entry (:meth:`SqliteTxn.columns`).
 _COMPARED = (
     "id, words, shingles, lead_shingles, published, wire, site, "
@@ -85,8 +98,19 @@ def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _shared_then_newest(item: tuple[int, int]) -> tuple[int, int]:
+    """Sort key of a candidate ``(entry, shared keys)``: most shared first, then newest."""
+    return -item[1], -item[0]
+
+
 #: Compared rows a store keeps in memory, at most (then it starts afresh).
 ROW_CACHE = 4096
+#: The (key, entry) rows of the keys in a JSON array, at most as many as the second parameter.
+_POSTINGS = (
+    "SELECT k.key, k.entry FROM json_each(?) AS j CROSS JOIN keys AS k ON k.key = j.value LIMIT ?"
+)
+#: The newest :data:`KEY_CAP` entries of one key.
+_CAPPED = f"SELECT entry FROM keys WHERE key = ? ORDER BY entry DESC LIMIT {KEY_CAP}"
 
 
 class SqliteTxn(DedupTxn):
@@ -95,11 +119,47 @@ class SqliteTxn(DedupTxn):
     ) -> None:
         self.db = db
         self.now = now
-        #: Compared fields of entries by id (:meth:`columns`; they never change once stored,
-        #: and an id is never reused), shared by the store's transactions.
+        #: Compared fields of entries by id, as read or inserted (:meth:`columns`; they
+        #: never change once stored, and an id is never reused), shared by the store's
+        #: transactions.
         self.rows: dict[int, tuple[Any, ...]] = rows if rows is not None else {}
         #: Decoded ``wire`` values (few distinct ones).
         self.wires: dict[str, tuple[str, ...]] = {}
+        #: The candidate keys the next check announced (:meth:`prefetch`).
+        self.announced: set[int] = set()
+        #: The keys read for the current check (none until its first :meth:`candidates`,
+        #: dropped by an insert) and their newest ``KEY_CAP`` entries, when they have any.
+        self.covered: set[int] = set()
+        self.postings: dict[int, list[int]] = {}
+
+    def prefetch(self, keys: U64, wide: U64) -> None:
+        self.announced = set(keys.tolist()).difference(wide.tolist())
+        self.covered = set()
+
+    def _read(self, keys: set[int]) -> None:
+        """Read ``keys`` (distinct). The statement returns at most ``KEY_CAP`` rows per key
+        on average; a key with more entries (a common band) can exhaust that, and then
+        each key is read with its own cap."""
+        budget = KEY_CAP * len(keys)
+        rows = self.db.execute(_POSTINGS, (json.dumps(list(keys)), budget + 1)).fetchall()
+        postings: dict[int, list[int]] = {}
+        if len(rows) > budget:
+            for key in keys:
+                postings[key] = [r[0] for r in self.db.execute(_CAPPED, (key,))]
+        else:
+            for key, entry in rows:
+                found = postings.get(key)
+                if found is None:
+                    postings[key] = [entry]
+                else:
+                    found.append(entry)
+            if len(rows) > KEY_CAP:  # some key may have more entries than it contributes
+                for found in postings.values():
+                    if len(found) > KEY_CAP:
+                        found.sort(reverse=True)
+                        del found[KEY_CAP:]
+        self.postings = postings
+        self.covered = keys
 
     def url_entry(self, url: str) -> Entry | None:
         row = self.db.execute(
@@ -109,28 +169,26 @@ class SqliteTxn(DedupTxn):
         return row_entry(row) if row else None
 
     def exact_entries(self, exact: int, limit: int) -> list[Entry]:
-        cols = ", ".join(f"e.{c.strip()}" for c in COLUMNS.split(","))
-        rows = self.db.execute(
-            f"SELECT {cols} FROM keys k JOIN entries e ON e.id = k.entry "
-            "WHERE k.key = ? AND e.exact = ? ORDER BY e.id LIMIT ?",
-            (scalar_key(exact, KIND_EXACT), exact, limit),
-        ).fetchall()
+        rows = self.db.execute(_EXACT, (scalar_key(exact, KIND_EXACT), exact, limit)).fetchall()
         return [row_entry(r) for r in rows]
 
     def candidates(self, keys: U64, limit: int) -> list[tuple[int, int]]:
-        values = [int(k) for k in keys.tolist()]
+        values = keys.tolist()
         if not values:
             return []
-        per_key = (
-            "SELECT * FROM (SELECT entry FROM keys WHERE key = ? ORDER BY entry DESC "
-            f"LIMIT {KEY_CAP})"
-        )
-        rows = self.db.execute(
-            f"SELECT entry, count(*) AS n FROM ({' UNION ALL '.join([per_key] * len(values))}) "
-            "GROUP BY entry ORDER BY n DESC, entry DESC LIMIT ?",
-            (*values, limit),
-        ).fetchall()
-        return [(int(r[0]), int(r[1])) for r in rows]
+        if not self.covered.issuperset(values):
+            self._read(self.announced.union(values))
+        postings = self.postings
+        counts: dict[int, int] = {}
+        for key in values:
+            found = postings.get(key)
+            if found:
+                for entry in found:
+                    counts[entry] = counts.get(entry, 0) + 1
+        if not counts:
+            return []
+        ranked = sorted(counts.items(), key=_shared_then_newest)
+        return ranked[:limit] if limit >= 0 else ranked
 
     def entries(self, ids: Sequence[int]) -> list[Entry]:
         if not ids:
@@ -153,46 +211,64 @@ class SqliteTxn(DedupTxn):
                 f"SELECT {_COMPARED} FROM entries WHERE id IN ({marks(len(missing))})",
                 tuple(missing),
             ).fetchall()
-            if len(cache) + len(rows) > ROW_CACHE:
+            if len(cache) + len(rows) > ROW_CACHE:  # start afresh, keeping this call's rows
+                kept = {i: cache[i] for i in ids if i in cache}
                 cache.clear()
+                cache.update(kept)
             for r in rows:
-                cache[r[0]] = r
+                cache[r[0]] = self._compared(r)
         found = [cache[i] for i in ids if i in cache]
         if not found:
             return Columns.from_entries([])
-        lengths = {(len(r[7]), len(r[8]), len(r[9]), len(r[10])) for r in found}
-        if len(lengths) > 1:  # not one hashing configuration: compared entry by entry
+        widths = found[0][8]
+        if any(r[8] != widths for r in found):  # not one hashing configuration
             return Columns.from_entries(self.entries(ids))
-        widths = tuple(n // 2 for n in lengths.pop())
-        raw = bytearray(b"".join(b"".join(r[7:11]) for r in found))
-        packed = np.frombuffer(raw, dtype=np.uint16).reshape(len(found), sum(widths))
+        n = len(found)
+        raw = bytearray(b"".join([r[7] for r in found]))
+        packed = np.frombuffer(raw, dtype=np.uint16).reshape(n, sum(widths))
         sig, lead_sig, loose_sig, skeleton_sig = split_packed(packed, widths)
-        sizes = np.array([r[1:4] for r in found], dtype=np.int64).reshape(len(found), 3)
-        wires = self.wires
-        wire = []
-        for r in found:
-            decoded = wires.get(r[5])
-            if decoded is None:
-                decoded = wires[r[5]] = tuple(json.loads(r[5]))
-            wire.append(decoded)
+        numbers = np.array([r[:5] for r in found], dtype=np.int64).reshape(n, 5)
         return Columns(
-            ids=np.array([r[0] for r in found], dtype=np.int64),
+            ids=numbers[:, 0],
             sig=sig,
             lead_sig=lead_sig,
             loose_sig=loose_sig,
             skeleton_sig=skeleton_sig,
-            words=sizes[:, 0],
-            shingles=sizes[:, 1],
-            lead_shingles=sizes[:, 2],
-            published=np.array([NO_DATE if r[4] is None else r[4] for r in found], dtype=np.int64),
-            wire=wire,
-            anchors=Anchors([r[11] for r in found]),
+            words=numbers[:, 1],
+            shingles=numbers[:, 2],
+            lead_shingles=numbers[:, 3],
+            published=numbers[:, 4],
+            wire=[r[5] for r in found],
+            anchors=Anchors([r[9] for r in found]),
             packed=packed,
             sites=[r[6] for r in found],
         )
 
+    def _compared(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A :data:`_COMPARED` row as :meth:`columns` keeps it: id, words, shingles,
+        lead shingles, published (``NO_DATE`` when undated), decoded wire, site, the four
+        signatures' bytes side by side, their widths, anchors."""
+        wire = self.wires.get(row[5])
+        if wire is None:
+            wire = self.wires[row[5]] = tuple(json.loads(row[5]))
+        sigs = row[7:11]
+        return (
+            row[0], row[1], row[2], row[3], NO_DATE if row[4] is None else row[4], wire,
+            row[6], b"".join(sigs), tuple(len(b) // 2 for b in sigs), row[11],
+        )  # fmt: skip
+
     def insert(self, entry: Entry, keys: U64) -> int:
-        key_list = [int(k) for k in dict.fromkeys(keys.tolist())]
+        key_list = list(dict.fromkeys(keys.tolist()))
+        distinct = keys if len(key_list) == len(keys) else np.array(key_list, dtype=np.uint64)
+        key = url_key(entry.url)
+        wire = json.dumps(list(entry.wire))
+        sigs = (
+            entry.sig.tobytes(),
+            entry.lead_sig.tobytes(),
+            entry.loose_sig.tobytes(),
+            entry.skeleton_sig.tobytes(),
+        )
+        anchors = entry.anchors.astype(np.uint16).tobytes()
         cur = self.db.execute(
             "INSERT INTO entries (url, url_key, site, published, added, wire, cluster, exact, "
             "words, shingles, lead_shingles, sig, lead_sig, loose_sig, skeleton_sig, anchors, "
@@ -200,29 +276,34 @@ class SqliteTxn(DedupTxn):
             "state, run, relation, similarity, duplicate_of, update_of) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                entry.url, url_key(entry.url), entry.site, entry.published, entry.added,
-                json.dumps(list(entry.wire)), entry.cluster, entry.exact, entry.words,
-                entry.shingles, entry.lead_shingles, entry.sig.tobytes(), entry.lead_sig.tobytes(),
-                entry.loose_sig.tobytes(), entry.skeleton_sig.tobytes(),
-                entry.anchors.astype(np.uint16).tobytes(),
-                np.array(key_list, dtype=np.uint64).tobytes(), entry.state, entry.run,
+                entry.url, key, entry.site, entry.published, entry.added, wire,
+                entry.cluster, entry.exact, entry.words, entry.shingles, entry.lead_shingles,
+                *sigs, anchors, distinct.astype(np.uint64, copy=False).tobytes(),
+                entry.state, entry.run,
                 entry.relation, entry.similarity, entry.duplicate_of, entry.update_of,
             ),
         )  # fmt: skip
         entry_id = int(cur.lastrowid or 0)
-        self.db.executemany(
-            "INSERT OR IGNORE INTO keys (key, entry) VALUES (?, ?)",
-            [(k, entry_id) for k in key_list],
+        self.db.execute(
+            "INSERT OR IGNORE INTO keys (key, entry) SELECT value, ? FROM json_each(?)",
+            (entry_id, json.dumps(key_list)),
         )
+        self.announced, self.covered = set(), set()  # the check is over; the index changed
         self.db.execute(
             "INSERT OR IGNORE INTO clusters (id, canonical) VALUES (?, ?)",
             (entry.cluster, entry_id),
         )
         self.db.execute(
             "INSERT OR REPLACE INTO urls (url_key, url, last_seen, state, run) VALUES (?,?,?,?,?)",
-            (url_key(entry.url), entry.url, self.now, entry.state, entry.run),
+            (key, entry.url, self.now, entry.state, entry.run),
         )
         entry.id = entry_id
+        if len(self.rows) >= ROW_CACHE:
+            self.rows.clear()
+        self.rows[entry_id] = self._compared(
+            (entry_id, entry.words, entry.shingles, entry.lead_shingles, entry.published, wire,
+             entry.site, *sigs, anchors)
+        )  # fmt: skip
         return entry_id
 
     def touch_url(self, url: str) -> None:

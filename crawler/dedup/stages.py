@@ -100,6 +100,8 @@ LOOSE_LENGTH_RATIO = 0.6
 _CHANCE = 1.0 / (1 << 16)
 _EMPTY16 = np.uint16(0xFFFF)
 F64 = npt.NDArray[np.float64]
+#: Estimated Jaccard of the full bodies, leads, content words and skeletons, one per row.
+Estimates = tuple[F64, F64, F64, F64]
 
 
 class Probe(Protocol):
@@ -200,10 +202,11 @@ def _segments(
     return starts.astype(np.intp), np.array(widths, dtype=np.float64), bounds
 
 
-def estimates(fp: Probe, cols: Columns) -> tuple[F64, F64, F64, F64]:
+def estimates(fp: Probe, cols: Columns) -> Estimates:
     """Estimated Jaccard of each of ``fp``'s signatures (full body, lead, content words,
     skeleton) against every row of ``cols``: :func:`crawler.dedup.minhash.jaccard` per
-    signature, or the same estimates from one comparison when both sides are packed."""
+    signature, or the same estimates from one comparison when both sides are packed.
+    Each row's estimates depend on that row alone (see :func:`estimates_rows`)."""
     packed = getattr(fp, "packed", None)
     widths = cols.widths()
     mine = (len(fp.sig), len(fp.lead_sig), len(fp.loose_sig), len(fp.skeleton_sig))
@@ -231,16 +234,26 @@ def estimates(fp: Probe, cols: Columns) -> tuple[F64, F64, F64, F64]:
     return est[:, 0], est[:, 1], est[:, 2], est[:, 3]
 
 
+def estimates_rows(est: Estimates, rows: Sequence[int]) -> Estimates:
+    """``est`` of these rows, in this order: :func:`estimates` of the same rows taken
+    from the columns (:meth:`Columns.take`)."""
+    at = np.array(rows, dtype=np.intp)
+    return est[0][at], est[1][at], est[2][at], est[3][at]
+
+
 def _rank(hits: list[Hit], ids: npt.NDArray[np.int64]) -> list[Hit]:
     """Best first: highest similarity, then the oldest entry."""
     return sorted(hits, key=lambda h: (-h.similarity, int(ids[h.index])))
 
 
-def near_matches(fp: Probe, cols: Columns, cfg: DedupConfig) -> list[Hit]:
-    """Rows of ``cols`` that ``fp`` is a near-duplicate of (module rules), best first."""
+def near_matches(
+    fp: Probe, cols: Columns, cfg: DedupConfig, est: Estimates | None = None
+) -> list[Hit]:
+    """Rows of ``cols`` that ``fp`` is a near-duplicate of (module rules), best first;
+    ``est``: :func:`estimates` of ``fp`` against ``cols`` when already known."""
     if not len(cols) or fp.words < cfg.flash_min_words:
         return []
-    j, lead_j, _, _ = estimates(fp, cols)
+    j, lead_j, _, _ = est if est is not None else estimates(fp, cols)
     sizes = cols.shingles.astype(np.float64)
     lead_sizes = cols.lead_shingles.astype(np.float64)
     new_in_old, old_in_new = containment(j, float(fp.shingles), sizes)
@@ -375,8 +388,11 @@ def _wires_conflict(a: Sequence[str], b: Sequence[str]) -> bool:
     return bool(a) and bool(b) and not set(a) & set(b)
 
 
-def loose_matches(fp: Probe, cols: Columns, cfg: DedupConfig) -> list[Hit]:
-    """Rows of ``cols`` that ``fp`` is a heavy rewrite or translation of (module rules)."""
+def loose_matches(
+    fp: Probe, cols: Columns, cfg: DedupConfig, est: Estimates | None = None
+) -> list[Hit]:
+    """Rows of ``cols`` that ``fp`` is a heavy rewrite or translation of (module rules);
+    ``est``: :func:`estimates` of ``fp`` against ``cols`` when already known."""
     if fp.published is None or fp.words < cfg.min_words or not len(cols):
         return []
     window = cfg.loose_window_hours * 3600
@@ -391,7 +407,7 @@ def loose_matches(fp: Probe, cols: Columns, cfg: DedupConfig) -> list[Hit]:
     rows = np.flatnonzero(pool)
     if not len(rows):
         return []
-    all_shingle_j, _, all_word_j, all_skeleton_j = estimates(fp, cols)
+    all_shingle_j, _, all_word_j, all_skeleton_j = est if est is not None else estimates(fp, cols)
     word_j, skeleton_j, shingle_j = all_word_j[rows], all_skeleton_j[rows], all_shingle_j[rows]
     passing = (
         (word_j >= cfg.loose_word_jaccard)
