@@ -11,9 +11,11 @@ back. A worker that dies (its result pipe closes) breaks the pool: every call in
 fails with ``BrokenProcessPool`` and the owner replaces the pool. Messages use the framing
 of ``multiprocessing.connection`` (a 4-byte big-endian length, or -1 and an 8-byte length).
 Task pipes hold :data:`PIPE_BYTES` where Linux allows it, so a whole page is written at
-once. Workers can run at a lower CPU priority than the crawl process (``nice``): the crawl
-process, which alone feeds them and drives Scrapy, then gets a CPU when it needs one, and
-the workers take the rest.
+once. A page's bytes are not copied on the way: the pickler hands large ``bytes`` to the
+writer as they are (:func:`pickled`), and a worker reads each message into one reused
+buffer (:class:`MessageReader`), as the crawl process reads replies. Workers can run at a
+lower CPU priority than the crawl process (``nice``): the crawl process, which alone feeds
+them and drives Scrapy, then gets a CPU when it needs one, and the workers take the rest.
 
 Start: :func:`worker_context` gives the start method. Where the system has one, workers come
 from multiprocessing's fork server, a template process that imports the given preload
@@ -50,6 +52,9 @@ PIPE_BYTES = 1 << 20
 PER_WORKER = 4
 #: Seconds a worker gets to exit after its stop message, before it is killed.
 STOP_WAIT = 5.0
+#: A message buffer is kept between messages up to this size (a larger message gets a
+#: buffer of its own).
+KEEP_BUFFER = 8 << 20
 
 
 def worker_context(preload: Sequence[str] = ()) -> Any:
@@ -110,9 +115,61 @@ def stop_forkserver() -> bool:
     return True
 
 
-def _frame(payload: bytes) -> bytes:
-    n = len(payload)
+def _header(n: int) -> bytes:
     return struct.pack("!i", n) if n <= 0x7FFFFFFF else struct.pack("!iQ", -1, n)
+
+
+class _Chunks:
+    __slots__ = ("write",)
+
+    def __init__(self, out: list[bytes]) -> None:
+        self.write = out.append
+
+
+def pickled(obj: Any) -> list[bytes]:
+    """``pickle.dumps(obj, HIGHEST_PROTOCOL)`` as a list of chunks that join to the same
+    bytes: the pickler passes a ``bytes`` of 64 KiB or more to its file's ``write`` as it is
+    (a chunk of its own), where ``dumps`` copies it into the pickle."""
+    chunks: list[bytes] = []
+    pickle.Pickler(_Chunks(chunks), pickle.HIGHEST_PROTOCOL).dump(obj)
+    return chunks
+
+
+class MessageReader:
+    """Framed messages (module policy) from a blocking pipe, each read into one reused
+    buffer: no allocation per read (``Connection.recv_bytes`` allocates the whole message's
+    size for every partial read and copies the parts twice)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray(PIPE_BYTES)
+
+    def read(self) -> memoryview | None:
+        """The next message's bytes, valid until the next read; None at the end of the
+        pipe (also in the middle of a message: its writer is gone)."""
+        buffer = self.buffer
+        if not self._fill(memoryview(buffer)[:4]):
+            return None
+        (size,) = struct.unpack_from("!i", buffer)
+        if size == -1:
+            if not self._fill(memoryview(buffer)[:8]):
+                return None
+            (size,) = struct.unpack_from("!Q", buffer)
+        if size > len(buffer):
+            buffer = bytearray(size)
+            if size <= KEEP_BUFFER:
+                self.buffer = buffer
+        view = memoryview(buffer)[:size]
+        return view if self._fill(view) else None
+
+    def _fill(self, view: memoryview) -> bool:
+        got, size = 0, len(view)
+        while got < size:
+            n = os.readv(self.fd, [view[got:]])
+            if not n:
+                return False
+            got += n
+        return True
 
 
 def _pidfd(pid: int | None) -> int | None:
@@ -143,11 +200,12 @@ def serve(tasks: Connection, results: Connection, nice: int = 0) -> None:
     if nice:
         with contextlib.suppress(AttributeError, OSError):
             os.nice(nice)
+    reader = MessageReader(tasks.fileno())
     while True:
-        try:
-            message = pickle.loads(tasks.recv_bytes())
-        except EOFError:
+        data = reader.read()
+        if data is None:
             return
+        message = pickle.loads(data)
         if message is None:
             return
         task_id, fn, args = message
@@ -187,6 +245,7 @@ class _Worker:
         os.set_blocking(self.tasks.fileno(), False)
         os.set_blocking(self.results.fileno(), False)
         self.out: list[memoryview] = []  # task bytes not written yet
+        self.chunk = bytearray(1 << 20)  # each read's bytes, before they join the inbox
         self.inbox = bytearray()
         self.in_flight: dict[int, asyncio.Future[Any]] = {}
         self.writing = False
@@ -221,13 +280,13 @@ class _Worker:
     def replies(self) -> list[tuple[Any, ...]] | None:
         """Whole replies read now; None when the worker's end is closed."""
         try:
-            chunk = os.read(self.results.fileno(), 1 << 20)
+            n = os.readv(self.results.fileno(), [self.chunk])
         except BlockingIOError:
             return []
-        if not chunk:
+        if not n:
             return None
         inbox = self.inbox
-        inbox += chunk
+        inbox += memoryview(self.chunk)[:n]
         out = []
         while len(inbox) >= 4:
             (size,) = struct.unpack_from("!i", inbox)
@@ -275,9 +334,9 @@ class PipePool:
 
     def send_all(self, fn: Callable[..., Any], *args: Any) -> None:
         """Have every worker run ``fn(*args)``, without waiting or a result."""
-        payload = pickle.dumps((None, fn, args), pickle.HIGHEST_PROTOCOL)
+        chunks = pickled((None, fn, args))
         for worker in self.workers:
-            self._queue(worker, payload)
+            self._queue(worker, chunks)
 
     def run(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
         """``fn(*args)`` in a worker, when one is free; a future of the running loop."""
@@ -302,10 +361,11 @@ class PipePool:
                 continue
             task_id = next(self.ids)
             worker.in_flight[task_id] = future
-            self._queue(worker, pickle.dumps((task_id, fn, args), pickle.HIGHEST_PROTOCOL))
+            self._queue(worker, pickled((task_id, fn, args)))
 
-    def _queue(self, worker: _Worker, payload: bytes) -> None:
-        worker.out += [memoryview(_frame(payload)), memoryview(payload)]
+    def _queue(self, worker: _Worker, chunks: list[bytes]) -> None:
+        worker.out.append(memoryview(_header(sum(map(len, chunks)))))
+        worker.out += map(memoryview, chunks)
         if not worker.writing and not worker.write():
             self._wait_writable(worker)
 

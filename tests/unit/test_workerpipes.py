@@ -7,13 +7,25 @@ import gc
 import multiprocessing
 import operator
 import os
+import pickle
 import signal
+import struct
+import threading
 import time
+from multiprocessing.connection import Connection
 from typing import Any
 
 import pytest
 
-from crawler.workerpipes import PIPE_BYTES, PipePool, stop_forkserver, worker_context
+from crawler.workerpipes import (
+    KEEP_BUFFER,
+    PIPE_BYTES,
+    MessageReader,
+    PipePool,
+    pickled,
+    stop_forkserver,
+    worker_context,
+)
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
@@ -168,3 +180,65 @@ def test_a_worker_that_does_not_start_leaves_no_process_behind() -> None:
     with pytest.raises(OSError, match="no process"):
         PipePool(3, SecondFails())
     assert not multiprocessing.active_children()  # the first one was killed and reaped
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        None,
+        (1, "two", [3.0]),
+        (7, operator.add, (b"x" * 65_535, b"y" * 65_536, bytearray(70_000))),
+        {"page": b"<html>" * 40_000, "again": b"<html>" * 40_000, "text": "é" * 50_000},
+    ],
+)
+def test_pickled_chunks_join_to_the_pickle_and_keep_large_bytes_as_they_are(obj: Any) -> None:
+    chunks = pickled(obj)
+    assert b"".join(chunks) == pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+    large = [v for v in (obj if isinstance(obj, tuple) else ()) if isinstance(v, tuple)]
+    for value in (v for group in large for v in group):
+        if type(value) is bytes and len(value) >= 65_536:
+            assert any(chunk is value for chunk in chunks)  # not copied
+
+
+def _pipe() -> tuple[int, Connection]:
+    read_fd, write_fd = os.pipe()
+    return read_fd, Connection(write_fd, readable=False)
+
+
+def test_message_reader_reads_what_multiprocessing_sends_in_parts() -> None:
+    read_fd, writer = _pipe()
+    sizes = [0, 1, 4, 4_096, PIPE_BYTES + 3, 3 * PIPE_BYTES, 17, KEEP_BUFFER + 1, 5]
+    messages = [os.urandom(n) for n in sizes]
+
+    def send() -> None:
+        for message in messages:
+            writer.send_bytes(message)  # large ones in several writes, read as they come
+        writer.close()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    reader = MessageReader(read_fd)
+    try:
+        for message in messages:
+            data = reader.read()
+            assert data is not None and bytes(data) == message
+            assert len(reader.buffer) <= KEEP_BUFFER  # a larger message's buffer is dropped
+        assert reader.read() is None  # the writer closed its end
+    finally:
+        sender.join()
+        os.close(read_fd)
+
+
+def test_message_reader_takes_the_long_header_and_stops_inside_a_cut_message() -> None:
+    read_fd, write_fd = os.pipe()
+    payload = pickle.dumps(("long", 1))
+    os.write(write_fd, struct.pack("!iQ", -1, len(payload)) + payload)
+    os.write(write_fd, struct.pack("!i", 100) + b"only part")
+    os.close(write_fd)
+    reader = MessageReader(read_fd)
+    try:
+        data = reader.read()
+        assert data is not None and pickle.loads(data) == ("long", 1)
+        assert reader.read() is None
+    finally:
+        os.close(read_fd)
