@@ -72,7 +72,13 @@ EXTENSIONS = {
     "crawler.monitors.coverage.ItemCoverage": 510,
     # spidermon, logging adapted to Scrapy 2.19 (see crawler/monitors/extension.py).
     "crawler.monitors.extension.Monitors": 520,
+    # Collector thresholds for the crawl (GC_THRESHOLDS).
+    "crawler.extensions.gctuning.GcTuning": 530,
 }
+#: The crawl process's garbage collector thresholds while a crawl runs (empty: Python's);
+#: a crawl frees its many short-lived objects by reference counting, and collecting the
+#: youngest generation every 700 allocations (Python's default) cost ~7% of its CPU.
+GC_THRESHOLDS = (10_000, 20, 20)
 REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
