@@ -6,9 +6,10 @@ short-lived objects per page (requests, responses, Deferreds, coroutines, items)
 freed by reference counting; Python's default thresholds (700, 10, 10) start a collection
 of the youngest generation every 700 net allocations and of the middle one every 7,000,
 walking live objects each time for cycles that are rare. Collections still run, less often;
-cyclic garbage is collected later, not leaked. The thresholds are set when the extension is
-built and put back when the last running crawler of the process stops (``engine_stopped``),
-so several crawlers in one process share the setting and the process keeps its own after.
+cyclic garbage is collected later, not leaked. The thresholds are set when a crawler's
+engine starts (``engine_started``) and put back when the last running one of the process
+stops (``engine_stopped``), so several crawlers in one process share the setting, and a
+crawler that is built but never started (``scrapy list``, a test) changes nothing.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class GcTuning:
         if not wanted:
             raise NotConfigured("GC_THRESHOLDS is empty")
         ext = cls(wanted)
-        ext.start()
+        crawler.signals.connect(ext.start, signal=signals.engine_started)
         crawler.signals.connect(ext.stop, signal=signals.engine_stopped)
         return ext
 

@@ -31,12 +31,18 @@ def _built(value: object) -> tuple[GcTuning, object]:
     return GcTuning.from_crawler(crawler), crawler
 
 
+def _start(crawler: object) -> None:
+    crawler.signals.send_catch_log(signals.engine_started)  # type: ignore[attr-defined]
+
+
 def _stop(crawler: object) -> None:
     crawler.signals.send_catch_log(signals.engine_stopped)  # type: ignore[attr-defined]
 
 
 def test_thresholds_hold_while_the_crawl_runs_and_come_back_after() -> None:
     kept, crawler = _built([10_000, 20, 20])
+    assert gc.get_threshold() == (600, 9, 8)  # built, not started: nothing changes
+    _start(crawler)
     assert gc.get_threshold() == (10_000, 20, 20)
     _stop(crawler)
     assert gc.get_threshold() == (600, 9, 8)
@@ -47,6 +53,9 @@ def test_thresholds_hold_while_the_crawl_runs_and_come_back_after() -> None:
 def test_the_process_setting_comes_back_when_the_last_of_several_crawlers_stops() -> None:
     kept_first, first = _built("5000, 15")  # Scrapy's extension manager keeps them
     kept_second, second = _built((7000, 30, 40))
+    _start(first)
+    assert gc.get_threshold() == (5000, 15, 8)  # the third as the process had it
+    _start(second)
     assert gc.get_threshold() == (7000, 30, 40)
     _stop(first)
     assert gc.get_threshold() == (7000, 30, 40)  # the second still runs
